@@ -1,0 +1,47 @@
+# UNIBOS: `make up` brings up the Full Stack (Dev) host, `make test` runs every check.
+# Both start from a fresh Debian 12 machine as root: scripts/host-setup installs what
+# they need first.
+
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+# Molecule and ansible-lint read ansible.cfg from here too.
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+HUB_URL := http://127.0.0.1:8000
+NODE_URL := http://127.0.0.1:8001
+
+.PHONY: up down test setup image wheelhouse lint test-app test-molecule bench
+
+up: setup image wheelhouse
+	scripts/dev-host start
+	ansible-playbook -i inventories/dev playbooks/site.yml
+	@echo "UNIBOS is up: hub $(HUB_URL)/api/health  node $(NODE_URL)/api/health"
+
+down:
+	scripts/dev-host remove
+
+test: setup image wheelhouse lint test-app test-molecule
+
+setup:
+	scripts/host-setup
+
+image: setup
+	scripts/base-image
+
+wheelhouse: setup
+	scripts/wheelhouse
+
+lint: setup
+	ruff check .
+	ruff format --check .
+	yamllint --strict .
+	ansible-lint
+
+test-app: setup
+	cd app && pytest
+
+test-molecule: image wheelhouse
+	molecule test
+
+bench: setup image wheelhouse
+	python3 bench/deploy.py

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Measures a deployment of the Full Stack (Dev) host.
+
+1. `make up` from a bare base-image container (the dev host is removed first; the base
+   image and the wheelhouse are built before the clock starts, as they are cached);
+2. the idempotent re-run of the playbook, and its `changed=` count;
+3. memory of each UNIBOS service once the stack is healthy: RSS summed over the unit's
+   processes (what `ps` shows) and PSS (shared pages split between the forks of a
+   prefork pool, the better estimate of what a Raspberry Pi must hold).
+
+Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo root, as
+`make bench` does).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "unibos-dev"
+SERVICES = {
+    "hub": "unibos-hub.service",
+    "beat": "unibos-beat.service",
+    "node": "unibos-node.service",
+    "worker_core": "unibos-worker@core.service",
+    "worker_ocr": "unibos-worker@ocr.service",
+    "worker_media": "unibos-worker@media.service",
+}
+# Raspberry Pi Zero 2 W: 512 MB for the OS, node and a core worker together.
+PI_ZERO_MB = 512
+
+
+def run(*cmd: str) -> str:
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench/deploy: {' '.join(cmd)} failed:\n{done.stdout[-3000:]}{done.stderr}")
+    return done.stdout
+
+
+def timed(*cmd: str) -> tuple[float, str]:
+    start = time.monotonic()
+    out = run(*cmd)
+    return time.monotonic() - start, out
+
+
+def changed_count(recap: str) -> int:
+    return sum(int(n) for n in re.findall(r"changed=(\d+)", recap.split("PLAY RECAP")[-1]))
+
+
+def in_host(script: str) -> str:
+    return run("podman", "exec", HOST, "bash", "-c", script)
+
+
+def wait_healthy(timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    probe = "python3 -c \"import urllib.request as u; u.urlopen('http://127.0.0.1:{}/api/health')\""
+    while time.monotonic() < deadline:
+        ok = [
+            subprocess.run(
+                ["podman", "exec", HOST, "bash", "-c", probe.format(port)],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+            for port in (8000, 8001)
+        ]
+        if all(ok):
+            return
+        time.sleep(2)
+    sys.exit("bench/deploy: hub and node did not both answer /api/health with 200")
+
+
+def unit_memory_mb(unit: str) -> tuple[float, float]:
+    """RSS and PSS in MB summed over every process in the unit's control group."""
+    script = f"""
+cg=$(systemctl show -P ControlGroup {unit})
+rss=0; pss=0
+for pid in $(cat /sys/fs/cgroup/systemd$cg/cgroup.procs /sys/fs/cgroup$cg/cgroup.procs 2>/dev/null | sort -u); do
+  r=$(awk '/^Rss:/ {{print $2}}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
+  p=$(awk '/^Pss:/ {{print $2}}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
+  rss=$((rss + ${{r:-0}})); pss=$((pss + ${{p:-0}}))
+done
+echo $rss $pss
+"""
+    rss_kb, pss_kb = (int(v) for v in in_host(script).split())
+    return rss_kb / 1024, pss_kb / 1024
+
+
+def main() -> None:
+    run("make", "setup", "image", "wheelhouse")
+    run("scripts/dev-host", "remove")
+    up_s, _ = timed("make", "up")
+    rerun_s, recap = timed("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
+    rerun_changed = changed_count(recap)
+    print(f"make up from a bare image: {up_s:.1f} s")
+    print(f"idempotent re-run:         {rerun_s:.1f} s, changed={rerun_changed}")
+
+    wait_healthy()
+    time.sleep(10)  # let the workers' pools and gunicorn settle after their first requests
+    memory = {name: unit_memory_mb(unit) for name, unit in SERVICES.items()}
+    print(f"{'service':<14}{'RSS MB':>9}{'PSS MB':>9}")
+    for name, (rss, pss) in memory.items():
+        print(f"{name:<14}{rss:>9.1f}{pss:>9.1f}")
+    pi_pss = memory["node"][1] + memory["worker_core"][1]
+    print(
+        f"node + core worker (PSS): {pi_pss:.1f} MB of a {PI_ZERO_MB} MB Pi Zero 2 W "
+        f"({100 * pi_pss / PI_ZERO_MB:.0f} %)"
+    )
+
+    pairs = {
+        "up_s": f"{up_s:.1f}",
+        "rerun_s": f"{rerun_s:.1f}",
+        "rerun_changed": str(rerun_changed),
+        **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
+        "pss_mb_node_plus_core": f"{pi_pss:.1f}",
+    }
+    print(" ".join(f"{k}={v}" for k, v in pairs.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Tesseract on the ocr worker reads back a sentence rendered into an image."""
+
+from conftest import DATA_DIR
+
+SENTENCE = "The quick brown fox jumps over the lazy dog"
+
+
+def test_extract_text_reads_back_the_rendered_sentence(stack):
+    path = f"{DATA_DIR}/ocr-sentence.png"
+    stack.python(
+        "from PIL import Image, ImageDraw, ImageFont\n"
+        "font = ImageFont.load_default(size=40)\n"
+        "img = Image.new('L', (1100, 120), 255)\n"
+        f"ImageDraw.Draw(img).text((20, 30), {SENTENCE!r}, fill=0, font=font)\n"
+        f"img.save({path!r})\n"
+    )
+    record = stack.call("ocr.extract_text", path=path)
+    assert " ".join(record["result"]["text"].split()) == SENTENCE

@@ -1,0 +1,15 @@
+"""Celery beat on the hub sends the health check on its schedule, and a core worker
+runs it. Nothing else in this scenario sends core.health_check."""
+
+from conftest import HUB_PORT, wait_for
+
+
+def test_beat_has_run_the_scheduled_health_check(stack):
+    def last_run():
+        return stack.health(HUB_PORT)[1].get("schedule", {}).get("health_check")
+
+    record = wait_for(last_run, 180, "a scheduled core.health_check", interval=5)
+    assert record["last_run"]
+    assert record["worker"] == f"core@{stack.hostname}"
+    journal = stack.host.check_output("journalctl -u unibos-beat --no-pager")
+    assert "core.health_check" in journal

@@ -1,0 +1,46 @@
+"""Every UNIBOS service is installed as a systemd unit that runs, starts at boot, and
+does not run as root."""
+
+import pytest
+
+UNITS = {
+    "postgresql@15-main": "postgres",
+    "redis-server": "redis",
+    "unibos-hub": "unibos-hub",
+    "unibos-beat": "unibos-hub",
+    "unibos-node": "unibos-node",
+    "unibos-worker@core": "unibos-worker",
+    "unibos-worker@ocr": "unibos-worker",
+    "unibos-worker@media": "unibos-worker",
+}
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_unit_is_running_and_enabled(stack, unit):
+    service = stack.host.service(unit)
+    assert service.is_running, f"{unit} is not active"
+    assert service.is_enabled, f"{unit} does not start at boot"
+
+
+@pytest.mark.parametrize(("unit", "user"), UNITS.items())
+def test_the_unit_runs_as_its_own_unprivileged_user(stack, unit, user):
+    pid = stack.host.check_output(f"systemctl show -P MainPID {unit}")
+    assert pid != "0", f"{unit} has no main process"
+    owner = stack.host.check_output(f"ps -o user= -p {pid}")
+    assert owner == user
+
+
+@pytest.mark.parametrize("port", [8000, 8001])
+def test_the_hub_and_node_apis_listen_on_their_own_ports(stack, port):
+    assert stack.host.socket(f"tcp://0.0.0.0:{port}").is_listening
+
+
+def test_redis_refuses_clients_without_the_password(stack):
+    out = stack.host.run("redis-cli -p 6379 PING")
+    assert "NOAUTH" in out.stdout + out.stderr
+
+
+def test_secrets_are_readable_only_by_root_and_their_service_group(stack):
+    for path in stack.host.check_output("find /etc/unibos/secrets -type f").split():
+        mode = stack.host.file(path).mode
+        assert mode & 0o007 == 0, f"{path} is readable by everyone ({oct(mode)})"
