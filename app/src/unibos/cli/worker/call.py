@@ -1,0 +1,64 @@
+import json
+from typing import Any
+
+import click
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+
+from unibos.cli.setup import configure_django
+
+
+def _kwargs(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
+    try:
+        kwargs = json.loads(value)
+    except json.JSONDecodeError as error:
+        raise click.BadParameter(f"not valid JSON: {error}") from None
+    if not isinstance(kwargs, dict):
+        raise click.BadParameter("must be a JSON object of keyword arguments")
+    return kwargs
+
+
+@click.command()
+@click.argument("task")
+@click.option(
+    "--kwargs", "kwargs", default="{}", callback=_kwargs, help="Keyword arguments as a JSON object."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the result.",
+)
+def call(task: str, kwargs: dict[str, Any], timeout: float) -> None:
+    """Send TASK, wait for it, and print its result as JSON; exit 1 if it failed."""
+    configure_django()
+    from unibos.celery import app  # noqa: PLC0415
+
+    app.loader.import_default_modules()
+    if task not in app.tasks or task.startswith("celery."):
+        known = sorted(name for name in app.tasks if not name.startswith("celery."))
+        raise click.BadParameter(f"unknown task; known: {', '.join(known)}", param_hint="TASK")
+
+    result = app.send_task(task, kwargs=kwargs)
+    try:
+        value = result.get(timeout=timeout, propagate=False)
+    except CeleryTimeoutError:
+        raise click.ClickException(
+            f"{task} ({result.id}) did not finish within {timeout:g} s; is a worker for its "
+            "queue running? (unibos-worker status)"
+        ) from None
+
+    document: dict[str, Any] = {
+        "task_id": result.id,
+        "state": result.state,
+        "worker": result.worker,
+        "queue": result.queue,
+        "result": value,
+    }
+    if result.failed():
+        document["result"] = None
+        document["error"] = f"{type(value).__name__}: {value}"
+    click.echo(json.dumps(document, indent=2))
+    if result.failed():
+        click.echo(f"error: {task} failed: {document['error']}", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,76 @@
+"""The worker registry: one Redis key per live worker, `unibos:workers:<nodename>`.
+
+A key expires after three missed heartbeats, so a killed worker drops out by itself;
+readers (health, `unibos-worker status`) treat "key present" as "worker alive".
+"""
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+import redis
+
+from unibos import __version__
+
+KEY_PREFIX = "unibos:workers:"
+TTL_HEARTBEATS = 3
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    name: str
+    type: str
+    queues: list[str]
+    pid: int
+    version: str
+    started_at: str
+    seen_at: str
+
+    @classmethod
+    def for_this_process(cls, name: str, queues: Iterable[str], started_at: str) -> "WorkerRecord":
+        # The node name is `<type>@<hostname>` (docs/architecture.md), so it carries the type.
+        return cls(
+            name=name,
+            type=name.partition("@")[0],
+            queues=sorted(queues),
+            pid=os.getpid(),
+            version=__version__,
+            started_at=started_at,
+            seen_at=now(),
+        )
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def key(name: str) -> str:
+    return f"{KEY_PREFIX}{name}"
+
+
+def register(client: redis.Redis, record: WorkerRecord, heartbeat_interval: int) -> None:
+    client.set(key(record.name), json.dumps(asdict(record)), ex=heartbeat_interval * TTL_HEARTBEATS)
+
+
+def unregister(client: redis.Redis, name: str) -> None:
+    client.delete(key(name))
+
+
+def live_workers(client: redis.Redis) -> list[WorkerRecord]:
+    keys = sorted(client.scan_iter(match=f"{KEY_PREFIX}*"))
+    # A key may expire between SCAN and MGET; its None is a worker that just died.
+    values = client.mget(keys) if keys else []
+    return [WorkerRecord(**json.loads(value)) for value in values if value is not None]
+
+
+def workers_by_queue(
+    workers: Iterable[WorkerRecord], queues: Iterable[str]
+) -> dict[str, list[str]]:
+    """For each queue, the names of the live workers that consume it."""
+    workers = list(workers)
+    return {
+        queue: sorted(worker.name for worker in workers if queue in worker.queues)
+        for queue in queues
+    }

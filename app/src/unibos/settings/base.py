@@ -1,0 +1,112 @@
+"""What every profile shares, and the builders for the settings that profiles vary."""
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from kombu import Queue
+
+from unibos import logs
+from unibos.queues import QUEUES, ROUTES
+from unibos.settings import environment as env
+
+DEBUG = False
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "unibos.core",
+    "unibos.ocr",
+    "unibos.media",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "unibos.urls"
+WSGI_APPLICATION = "unibos.wsgi.application"
+
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+UNIBOS_LOG_LEVEL = env.choice("UNIBOS_LOG_LEVEL", logs.LEVELS, "INFO")
+
+# journald stamps time and unit itself; stdout keeps one stream per service.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": UNIBOS_LOG_LEVEL},
+}
+
+CELERY_TASK_QUEUES = tuple(Queue(name) for name in QUEUES)
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = ROUTES
+# The result then records the worker and queue that ran a task (`unibos-worker call`).
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# OCR and transcoding run for long; a worker should not hoard tasks another could run.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+
+def redis_settings(host: str | None = None, password: str | None = None) -> dict[str, Any]:
+    """UNIBOS_REDIS_*; `host` and `password` are defaults only development has."""
+    return {
+        "host": env.string("UNIBOS_REDIS_HOST", host),
+        "port": env.integer("UNIBOS_REDIS_PORT", 6379, minimum=1),
+        "db": env.integer("UNIBOS_REDIS_DB", 0, minimum=0),
+        "password": env.secret("UNIBOS_REDIS_PASSWORD", password),
+    }
+
+
+def redis_url(redis: dict[str, Any]) -> str:
+    # A generated password may hold any character; unquoted, '@' or '/' would split
+    # the URL in the wrong place.
+    credentials = f":{quote(redis['password'], safe='')}@" if redis["password"] else ""
+    return f"redis://{credentials}{redis['host']}:{redis['port']}/{redis['db']}"
+
+
+def postgresql_database() -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": env.string("UNIBOS_DB_HOST"),
+        "PORT": env.integer("UNIBOS_DB_PORT", 5432, minimum=1),
+        "NAME": env.string("UNIBOS_DB_NAME"),
+        "USER": env.string("UNIBOS_DB_USER"),
+        "PASSWORD": env.secret("UNIBOS_DB_PASSWORD"),
+        # Reuse connections across requests; health checks notice a dead one.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def sqlite_database(default_path: Path) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env.path("UNIBOS_SQLITE_PATH", default_path),
+        "OPTIONS": {
+            # WAL lets the health check and requests read while another gunicorn worker
+            # writes; FULL keeps committed transactions across a power loss.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+            # Taking the write lock at BEGIN avoids "database is locked" on upgrade.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def beat_schedule(interval: int) -> dict[str, Any]:
+    return {"health-check": {"task": "core.health_check", "schedule": float(interval)}}

@@ -1,0 +1,29 @@
+"""One machine plays every part: DEBUG, SQLite and data under ./var, no secrets needed."""
+
+from pathlib import Path
+
+from unibos.settings import base
+from unibos.settings import environment as env
+from unibos.settings.base import *  # noqa: F403
+
+UNIBOS_DEPLOYMENT_TYPE = "development"
+DEBUG = True
+
+_LOCAL = Path.cwd() / "var"
+
+SECRET_KEY = env.secret("UNIBOS_SECRET_KEY", "django-insecure-development-only")
+ALLOWED_HOSTS = env.strings("UNIBOS_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "[::1]"))
+
+DATABASES = {"default": base.sqlite_database(_LOCAL / "unibos-development.sqlite3")}
+
+UNIBOS_REDIS = base.redis_settings(host="localhost", password="")
+CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
+
+UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
+UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)
+CELERY_BEAT_SCHEDULE = base.beat_schedule(UNIBOS_HEALTH_CHECK_INTERVAL)
+
+UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", _LOCAL / "data")
+UNIBOS_CLEANUP_MAX_AGE_DAYS = env.integer("UNIBOS_CLEANUP_MAX_AGE_DAYS", 7, minimum=1)
+UNIBOS_WORKER_HEARTBEAT_INTERVAL = env.integer("UNIBOS_WORKER_HEARTBEAT_INTERVAL", 10, minimum=1)
+UNIBOS_WORKER_CONCURRENCY = env.integer("UNIBOS_WORKER_CONCURRENCY", 0, minimum=0)

@@ -1,0 +1,107 @@
+"""Typed readers for the UNIBOS_* environment variables.
+
+Every reader raises ImproperlyConfigured naming the variable, so a unit that fails to
+start says in the journal which line of its environment file is wrong. A reader given
+no default requires the variable.
+"""
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str, required: bool) -> str | None:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if required:
+        raise ImproperlyConfigured(f"{name} is not set")
+    return None
+
+
+def string(name: str, default: str | None = None) -> str:
+    value = _raw(name, required=default is None)
+    return value if value is not None else str(default)
+
+
+def integer(name: str, default: int | None = None, minimum: int | None = None) -> int:
+    value = _raw(name, required=default is None)
+    if value is None:
+        return int(str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def boolean(name: str, default: bool | None = None) -> bool:
+    value = _raw(name, required=default is None)
+    if value is None:
+        return bool(default)
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, not {value!r}")
+
+
+def strings(name: str, default: Sequence[str] | None = None) -> list[str]:
+    """A comma-separated list; set but empty is an empty list, not a missing value."""
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"{name} is not set")
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def choice(name: str, choices: Sequence[str], default: str | None = None) -> str:
+    value = string(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def path(name: str, default: Path | None = None) -> Path:
+    value = _raw(name, required=default is None)
+    if value is None:
+        return Path(str(default))
+    if not os.path.isabs(value):
+        raise ImproperlyConfigured(f"{name} must be an absolute path, not {value!r}")
+    return Path(value)
+
+
+def secret(name: str, default: str | None = None) -> str:
+    """The secret from the file named by `<name>_FILE`, or from `<name>` itself.
+
+    Hosts use the file, so that no secret sits in a unit's environment; the plain
+    variable is for development.
+    """
+    file_name = f"{name}_FILE"
+    file_value = _raw(file_name, required=False)
+    direct_value = _raw(name, required=False)
+    if file_value is not None and direct_value is not None:
+        raise ImproperlyConfigured(f"{name} and {file_name} are both set; set one of them")
+    if file_value is not None:
+        try:
+            content = Path(file_value).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{file_name} names {file_value!r}, which cannot be read: {error.strerror}"
+            ) from None
+        if not content:
+            raise ImproperlyConfigured(f"{file_name} names {file_value!r}, which is empty")
+        return content
+    if direct_value is not None:
+        return direct_value
+    if default is None:
+        raise ImproperlyConfigured(f"{name} is not set (nor {file_name})")
+    return default

@@ -1,0 +1,20 @@
+"""The hub: the central HTTP API on PostgreSQL, and the Celery beat."""
+
+from unibos.queues import QUEUES
+from unibos.settings import base
+from unibos.settings import environment as env
+from unibos.settings.base import *  # noqa: F403
+
+UNIBOS_DEPLOYMENT_TYPE = "hub"
+
+SECRET_KEY = env.secret("UNIBOS_SECRET_KEY")
+ALLOWED_HOSTS = env.strings("UNIBOS_ALLOWED_HOSTS")
+
+DATABASES = {"default": base.postgresql_database()}
+
+UNIBOS_REDIS = base.redis_settings()
+CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
+
+UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", QUEUES)
+UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)
+CELERY_BEAT_SCHEDULE = base.beat_schedule(UNIBOS_HEALTH_CHECK_INTERVAL)

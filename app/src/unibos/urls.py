@@ -1,0 +1,7 @@
+from django.urls import path
+
+from unibos.core import views
+
+urlpatterns = [
+    path("api/health", views.health, name="health"),
+]

@@ -1,0 +1,126 @@
+"""Starts real PostgreSQL and Redis for the session and points the settings at them.
+
+DJANGO_SETTINGS_MODULE is set here, after the servers are up and the UNIBOS_*
+variables exported; pytest-django's own (trylast) pytest_configure then finds Django
+set up and blocks database access outside django_db tests.
+"""
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import django
+import psycopg
+import pytest
+import redis
+from unibos.celery import app
+
+from tests.servers import PostgreSQL, Redis, free_port
+from tests.workers import WorkerProcess, node_name, worker_environment
+
+_servers = pytest.StashKey[tuple[Path, PostgreSQL, Redis]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    base = Path(tempfile.mkdtemp(prefix="unibos-tests-"))
+    # PostgreSQL runs as its own user when the tests run as root; it must reach its dir.
+    base.chmod(0o755)
+    postgresql = PostgreSQL(base / "postgresql", free_port())
+    redis_server = Redis(base / "redis", free_port())
+    config.stash[_servers] = (base, postgresql, redis_server)
+    postgresql.start()
+    redis_server.start()
+
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=postgresql.port,
+        user=postgresql.user,
+        password=postgresql.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute("CREATE DATABASE unibos")
+
+    secrets_dir = base / "secrets"
+    secrets_dir.mkdir()
+    (secrets_dir / "db_password").write_text(postgresql.password + "\n")
+    (secrets_dir / "redis_password").write_text(redis_server.password + "\n")
+    data_dir = base / "data"
+    data_dir.mkdir()
+    os.environ.update(
+        {
+            "UNIBOS_DEPLOYMENT_TYPE": "hub",
+            "UNIBOS_SECRET_KEY": secrets.token_urlsafe(48),
+            "UNIBOS_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+            "UNIBOS_DB_HOST": "127.0.0.1",
+            "UNIBOS_DB_PORT": str(postgresql.port),
+            "UNIBOS_DB_NAME": "unibos",
+            "UNIBOS_DB_USER": postgresql.user,
+            "UNIBOS_DB_PASSWORD_FILE": str(secrets_dir / "db_password"),
+            "UNIBOS_REDIS_HOST": "127.0.0.1",
+            "UNIBOS_REDIS_PORT": str(redis_server.port),
+            "UNIBOS_REDIS_DB": "0",
+            "UNIBOS_REDIS_PASSWORD_FILE": str(secrets_dir / "redis_password"),
+            "UNIBOS_HEALTH_QUEUES": "default,ocr,media",
+            "UNIBOS_HEALTH_CHECK_INTERVAL": "60",
+            "UNIBOS_DATA_DIR": str(data_dir),
+            "UNIBOS_LOG_LEVEL": "INFO",
+        }
+    )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "unibos.settings"
+    django.setup()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base, postgresql, redis_server = config.stash[_servers]
+    redis_server.stop()
+    postgresql.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server(pytestconfig: pytest.Config) -> Redis:
+    return pytestconfig.stash[_servers][2]
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(pytestconfig: pytest.Config) -> PostgreSQL:
+    return pytestconfig.stash[_servers][1]
+
+
+@pytest.fixture
+def redis_db(redis_server: Redis) -> redis.Redis:
+    """The Redis database the app and the session's worker use."""
+    return redis_server.client(db=0)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return Path(os.environ["UNIBOS_DATA_DIR"])
+
+
+@pytest.fixture(scope="session")
+def worker(tmp_path_factory: pytest.TempPathFactory, redis_server: Redis) -> Iterator[dict]:
+    """One real worker for the session consuming every queue; yields its registry record."""
+    process = WorkerProcess(
+        ["--queues", "default,ocr,media", "--concurrency", "2"],
+        worker_environment(),
+        tmp_path_factory.mktemp("worker") / "log",
+    ).start()
+    try:
+        yield process.wait_registered(redis_server.client(), node_name("default-ocr-media"))
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def call_task(worker: dict):
+    """Run a task on the session's worker and return its result (raising its error)."""
+
+    def call(name: str, **kwargs: object) -> dict:
+        return app.send_task(name, kwargs=kwargs).get(timeout=60)
+
+    return call
