@@ -48,7 +48,8 @@ def timed(*cmd: str) -> tuple[float, str]:
 
 
 def changed_count(recap: str) -> int:
-    return sum(int(n) for n in re.findall(r"changed=(\d+)", recap.split("PLAY RECAP")[-1]))
+    summary = recap.rsplit("PLAY RECAP", maxsplit=1)[-1]
+    return sum(int(n) for n in re.findall(r"changed=(\d+)", summary))
 
 
 def in_host(script: str) -> str:
@@ -79,7 +80,8 @@ def unit_memory_mb(unit: str) -> tuple[float, float]:
     script = f"""
 cg=$(systemctl show -P ControlGroup {unit})
 rss=0; pss=0
-for pid in $(cat /sys/fs/cgroup/systemd$cg/cgroup.procs /sys/fs/cgroup$cg/cgroup.procs 2>/dev/null | sort -u); do
+procs="/sys/fs/cgroup/systemd$cg/cgroup.procs /sys/fs/cgroup$cg/cgroup.procs"
+for pid in $(cat $procs 2>/dev/null | sort -u); do
   r=$(awk '/^Rss:/ {{print $2}}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
   p=$(awk '/^Pss:/ {{print $2}}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0)
   rss=$((rss + ${{r:-0}})); pss=$((pss + ${{p:-0}}))

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import testinfra
 from testinfra.host import Host
+from testinfra.utils.ansible_runner import AnsibleRunner
 
 DATA_DIR = "/var/lib/unibos/data"
 VENV_PYTHON = "/opt/unibos/current/bin/python"
@@ -41,8 +42,6 @@ _FETCH = (
 def _host_name() -> str:
     if name := os.environ.get("UNIBOS_TEST_HOST"):
         return name
-    from testinfra.utils.ansible_runner import AnsibleRunner
-
     return AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("hub")[0]
 
 

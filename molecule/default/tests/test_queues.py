@@ -9,8 +9,12 @@ from conftest import DATA_DIR
 ROUTES = [
     ("core.cleanup", {}, "default", "core"),
     ("ocr.extract_text", {"path": f"{DATA_DIR}/route-probe.png"}, "ocr", "ocr"),
-    ("media.thumbnail", {"path": f"{DATA_DIR}/route-probe.png", "width": 16, "height": 16},
-     "media", "media"),
+    (
+        "media.thumbnail",
+        {"path": f"{DATA_DIR}/route-probe.png", "width": 16, "height": 16},
+        "media",
+        "media",
+    ),
 ]
 
 
