@@ -9,7 +9,7 @@ def test_a_thumbnail_has_exactly_the_asked_size(stack):
     source = f"{DATA_DIR}/media-source.png"
     stack.python(f"from PIL import Image; Image.new('RGB', (800, 600), 'teal').save({source!r})")
     record = stack.call("media.thumbnail", path=source, width=120, height=90)
-    output = record["result"]["output"]
+    output = record["result"]["path"]
     size = stack.python(f"from PIL import Image; print(*Image.open({output!r}).size)")
     assert size == "120 90"
 
@@ -18,7 +18,7 @@ def test_a_resize_without_height_keeps_the_aspect_ratio(stack):
     source = f"{DATA_DIR}/media-wide.png"
     stack.python(f"from PIL import Image; Image.new('RGB', (400, 100), 'red').save({source!r})")
     record = stack.call("media.resize", path=source, width=200)
-    output = record["result"]["output"]
+    output = record["result"]["path"]
     assert stack.python(f"from PIL import Image; print(*Image.open({output!r}).size)") == "200 50"
 
 
@@ -29,7 +29,7 @@ def test_a_short_generated_video_transcodes_to_h264(stack):
         f"-f lavfi -i sine=duration=2 -c:v mpeg4 -c:a libvorbis {source}"
     )
     record = stack.call("media.transcode", path=source)
-    output = record["result"]["output"]
+    output = record["result"]["path"]
     probe = json.loads(
         stack.host.check_output(
             f"ffprobe -v error -show_entries stream=codec_name:format=duration -of json {output}"
