@@ -21,6 +21,7 @@ down:
 	scripts/dev-host remove
 
 test: setup image wheelhouse lint test-app test-molecule
+	scripts/test-summary
 
 setup:
 	scripts/host-setup
@@ -38,9 +39,11 @@ lint: setup
 	ansible-lint
 
 test-app: setup
-	cd app && pytest
+	rm -f .test-results/app.xml
+	cd app && pytest --junitxml=$(CURDIR)/.test-results/app.xml
 
 test-molecule: image wheelhouse
+	rm -f .test-results/verify.xml
 	molecule test
 
 bench: setup image wheelhouse
