@@ -44,3 +44,17 @@ def test_secrets_are_readable_only_by_root_and_their_service_group(stack):
     for path in stack.host.check_output("find /etc/unibos/secrets -type f").split():
         mode = stack.host.file(path).mode
         assert mode & 0o007 == 0, f"{path} is readable by everyone ({oct(mode)})"
+
+
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.startswith("unibos-")])
+def test_the_unit_runs_in_the_shared_systemd_sandbox(stack, unit):
+    props = stack.host.check_output(
+        f"systemctl show -p ProtectSystem -p NoNewPrivileges -p PrivateTmp "
+        f"-p CapabilityBoundingSet -p DropInPaths {unit}"
+    )
+    settings = dict(line.split("=", 1) for line in props.splitlines())
+    assert settings["ProtectSystem"] == "strict"
+    assert settings["NoNewPrivileges"] == "yes"
+    assert settings["PrivateTmp"] == "yes"
+    assert settings["CapabilityBoundingSet"] == ""
+    assert "/etc/systemd/system/unibos-.service.d/sandbox.conf" in settings["DropInPaths"]
