@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HUB_URL := http://127.0.0.1:8000
 NODE_URL := http://127.0.0.1:8001
 
-.PHONY: up down test setup image wheelhouse lint test-app test-molecule bench
+.PHONY: up down test setup image wheelhouse lint test-app test-molecule test-molecule-default test-molecule-ha bench bench-failover
 
 up: setup image wheelhouse
 	scripts/dev-host start
@@ -42,9 +42,20 @@ test-app: setup
 	rm -f .test-results/app.xml
 	cd app && pytest --junitxml=$(CURDIR)/.test-results/app.xml
 
-test-molecule: image wheelhouse
+test-molecule: test-molecule-default test-molecule-ha
+
+test-molecule-default: image wheelhouse
 	rm -f .test-results/verify.xml
 	molecule test
 
+# The two hubs and the witness: steady state, then a hard kill of the primary hub.
+test-molecule-ha: image wheelhouse
+	rm -f .test-results/verify-ha*.xml
+	molecule test -s ha
+
 bench: setup image wheelhouse
 	python3 bench/deploy.py
+
+# Failover timings on the `ha` scenario's three containers (created if absent).
+bench-failover: setup image wheelhouse
+	python3 bench/failover.py --create

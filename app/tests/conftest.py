@@ -18,7 +18,7 @@ import pytest
 import redis
 from unibos.celery import app
 
-from tests.servers import PostgreSQL, Redis, free_port
+from tests.servers import PostgreSQL, Redis, SentinelCluster, free_port
 from tests.workers import WorkerProcess, node_name, worker_environment
 
 _servers = pytest.StashKey[tuple[Path, PostgreSQL, Redis]]()
@@ -124,3 +124,27 @@ def call_task(worker: dict):
         return app.send_task(name, kwargs=kwargs).get(timeout=60)
 
     return call
+
+
+@pytest.fixture
+def sentinel_cluster(tmp_path: Path, redis_server: Redis) -> Iterator[SentinelCluster]:
+    """A Redis master, its replica and a sentinel of their own, with the session's password."""
+    cluster = SentinelCluster(tmp_path / "sentinel-cluster", password=redis_server.password)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def through_sentinel(
+    sentinel_cluster: SentinelCluster, settings, monkeypatch: pytest.MonkeyPatch
+) -> SentinelCluster:
+    """This process's settings as UNIBOS_REDIS_SENTINELS makes them; yields the cluster."""
+    # Importing the settings package reads UNIBOS_DEPLOYMENT_TYPE, set in pytest_configure.
+    from unibos.settings import base  # noqa: PLC0415
+
+    monkeypatch.setenv("UNIBOS_REDIS_SENTINELS", sentinel_cluster.sentinels)
+    settings.UNIBOS_REDIS = base.redis_settings()
+    return sentinel_cluster

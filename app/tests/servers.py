@@ -1,4 +1,4 @@
-"""Real PostgreSQL and Redis servers for the test session, in a temporary directory."""
+"""Real PostgreSQL, Redis and Redis Sentinel servers for the tests, in temporary directories."""
 
 import os
 import secrets
@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,39 +77,196 @@ class Redis:
     port: int
     # Characters that break an unquoted redis:// URL, so the app must quote.
     password: str = "t3st/p@ss:w%rd"
+    # The port of the master this server starts as a replica of, on 127.0.0.1.
+    replica_of: int | None = None
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.directory.mkdir()
         config = self.directory / "redis.conf"
+        replication = (
+            f'replicaof 127.0.0.1 {self.replica_of}\nmasterauth "{self.password}"\n'
+            if self.replica_of is not None
+            # A master demoted by a failover must still authenticate to the new one.
+            else f'masterauth "{self.password}"\n'
+        )
         config.write_text(
             f'port {self.port}\nbind 127.0.0.1\nrequirepass "{self.password}"\n'
-            f'dir "{self.directory}"\nsave ""\nappendonly no\n'
+            f'dir "{self.directory}"\nsave ""\nappendonly no\n{replication}'
+            # A replica syncs at once, not after Redis's default 5 s wait for others.
+            "repl-diskless-sync-delay 0\n"
         )
-        self.process = subprocess.Popen(
-            ["redis-server", str(config)],
-            stdout=(self.directory / "log").open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        client = self.client()
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError as error:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(
-                        f"redis-server did not start; see {self.directory}/log"
-                    ) from error
-                time.sleep(0.05)
+        self.process = _start_and_wait(["redis-server", str(config)], self.directory, self.client())
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis(
             host="127.0.0.1", port=self.port, db=db, password=self.password, decode_responses=True
         )
 
+    def role(self) -> str:
+        return self.client().info("replication")["role"]
+
+    def in_sync(self) -> bool:
+        """A replica whose link to its master is up."""
+        return self.client().info("replication").get("master_link_status") == "up"
+
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        _stop(self.process)
+
+
+@dataclass
+class RedisSentinel:
+    """`redis-server --sentinel` watching the master `master_name` on 127.0.0.1."""
+
+    directory: Path
+    port: int
+    master_port: int
+    password: str
+    master_name: str = "unibos"
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.directory.mkdir()
+        # Sentinel rewrites its configuration file, so it is its own, in its own dir.
+        config = self.directory / "sentinel.conf"
+        name = self.master_name
+        config.write_text(
+            f'port {self.port}\nbind 127.0.0.1\ndir "{self.directory}"\n'
+            f'requirepass "{self.password}"\n'
+            f"sentinel monitor {name} 127.0.0.1 {self.master_port} 1\n"
+            f'sentinel auth-pass {name} "{self.password}"\n'
+            f"sentinel down-after-milliseconds {name} 1000\n"
+            f"sentinel failover-timeout {name} 10000\n"
+        )
+        self.process = _start_and_wait(
+            ["redis-server", str(config), "--sentinel"], self.directory, self.client()
+        )
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(
+            host="127.0.0.1", port=self.port, password=self.password, decode_responses=True
+        )
+
+    def master_port_now(self) -> int:
+        _host, port = self.client().execute_command(
+            "SENTINEL", "GET-MASTER-ADDR-BY-NAME", self.master_name
+        )
+        return int(port)
+
+    def knows_replica(self, port: int) -> bool:
+        replicas = self.client().execute_command("SENTINEL", "REPLICAS", self.master_name)
+        return any(int(r["port"]) == port and r["flags"] == "slave" for r in replicas)
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+@dataclass
+class SentinelCluster:
+    """A Redis master, its replica and one sentinel, as on the HA hubs but on one host."""
+
+    directory: Path
+    password: str = Redis.password
+    master_name: str = "unibos"
+
+    def __post_init__(self) -> None:
+        master_port = free_port()
+        self.servers = [
+            Redis(self.directory / "redis-a", master_port, self.password),
+            Redis(self.directory / "redis-b", free_port(), self.password, replica_of=master_port),
+        ]
+        self.sentinel = RedisSentinel(
+            self.directory / "sentinel", free_port(), master_port, self.password, self.master_name
+        )
+
+    @property
+    def sentinels(self) -> str:
+        """The cluster as UNIBOS_REDIS_SENTINELS says it."""
+        return f"127.0.0.1:{self.sentinel.port}"
+
+    def start(self) -> None:
+        self.directory.mkdir(exist_ok=True)
+        for server in (*self.servers, self.sentinel):
+            server.start()
+        # SENTINEL FAILOVER needs a replica in sync that the sentinel knows.
+        replica = self.servers[1]
+        _wait_until(
+            lambda: replica.in_sync() and self.sentinel.knows_replica(replica.port),
+            "the replica did not sync, or the sentinel did not find it",
+        )
+
+    def master(self) -> Redis:
+        port = self.sentinel.master_port_now()
+        return next(server for server in self.servers if server.port == port)
+
+    def replica(self) -> Redis:
+        master = self.master()
+        return next(server for server in self.servers if server is not master)
+
+    def failover(self) -> Redis:
+        """Promote the replica through the sentinel; return it once the switch is complete.
+
+        Complete means the sentinel names it, it is master, and the old master has been
+        turned into its replica (which also drops the old master's clients).
+        """
+        old, new = self.master(), self.replica()
+        _wait_until(self._start_failover, "the sentinel refused to fail over")
+        _wait_until(
+            lambda: (
+                self.sentinel.master_port_now() == new.port
+                and new.role() == "master"
+                and old.role() == "slave"
+            ),
+            f"the sentinel did not fail over from :{old.port} to :{new.port}",
+        )
+        return new
+
+    def _start_failover(self) -> bool:
+        try:
+            return self.sentinel.client().execute_command("SENTINEL", "FAILOVER", self.master_name)
+        except redis.ResponseError as error:
+            # Until the sentinel has checked the replica (INFO every second or ten).
+            if "NOGOODSLAVE" in str(error):
+                return False
+            raise
+
+    def stop(self) -> None:
+        for server in (self.sentinel, *self.servers):
+            server.stop()
+
+
+def _start_and_wait(
+    command: list[str], directory: Path, client: redis.Redis
+) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, stdout=(directory / "log").open("wb"), stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        try:
+            client.ping()
+            return process
+        except redis.ConnectionError as error:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(f"{command[0]} did not start; see {directory}/log") from error
+            time.sleep(0.05)
+
+
+def _wait_until(condition: Callable[[], bool], failure: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        try:
+            if condition():
+                return
+        except redis.RedisError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    if process is not None and process.poll() is None:
+        process.terminate()
+        process.wait(timeout=10)

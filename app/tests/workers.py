@@ -78,3 +78,10 @@ def worker_environment(**overrides: str) -> dict[str, str]:
     }
     env.update(overrides)
     return env
+
+
+def sentinel_environment(sentinels: str, **overrides: str) -> dict[str, str]:
+    """A worker host's environment with Redis through Sentinel: no UNIBOS_REDIS_HOST/PORT."""
+    env = worker_environment(UNIBOS_REDIS_SENTINELS=sentinels, **overrides)
+    del env["UNIBOS_REDIS_HOST"], env["UNIBOS_REDIS_PORT"]
+    return env

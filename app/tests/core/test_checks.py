@@ -42,6 +42,65 @@ def test_a_broker_that_is_not_redis_fails():
     assert "CELERY_BROKER_URL" in found["unibos.E004"]
 
 
+def through_sentinel(settings, **changes: object) -> dict[str, object]:
+    """The overrides that UNIBOS_REDIS_SENTINELS gives the settings, with `changes`."""
+    from unibos.settings import base  # noqa: PLC0415
+
+    redis = {
+        "sentinels": [("rocksteady", 26379), ("bebop", 26379)],
+        "master": "unibos",
+        "db": 0,
+        "password": settings.UNIBOS_REDIS["password"],
+    }
+    url = base.redis_url(redis)
+    return {
+        "UNIBOS_REDIS": redis,
+        "CELERY_BROKER_URL": url,
+        "CELERY_RESULT_BACKEND": url,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": base.redis_transport_options(redis),
+        "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS": base.redis_transport_options(redis),
+        **changes,
+    }
+
+
+def test_a_sentinel_broker_built_from_the_settings_passes(settings):
+    assert errors(**through_sentinel(settings)) == {}
+
+
+def test_a_redis_url_fails_when_the_sentinels_are_set(settings):
+    found = errors(**through_sentinel(settings, CELERY_RESULT_BACKEND=settings.CELERY_BROKER_URL))
+
+    assert "CELERY_RESULT_BACKEND must be a sentinel:// URL" in found["unibos.E004"]
+    assert "UNIBOS_REDIS_SENTINELS" in found["unibos.E004"]
+
+
+def test_a_sentinel_url_fails_when_no_sentinels_are_set(settings):
+    url = through_sentinel(settings)["CELERY_BROKER_URL"]
+
+    found = errors(CELERY_BROKER_URL=url)
+
+    assert (
+        "CELERY_BROKER_URL must be a redis:// URL built from UNIBOS_REDIS_*" in found["unibos.E004"]
+    )
+
+
+def test_a_broker_error_does_not_show_the_redis_password(settings):
+    found = errors(CELERY_BROKER_URL="rediss://:secret-password@redis.example:6379/0")
+
+    assert "secret-password" not in found["unibos.E004"]
+    assert "rediss://:**@redis.example" in found["unibos.E004"]
+
+
+@pytest.mark.parametrize(
+    "setting", ["CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS"]
+)
+def test_transport_options_without_the_master_name_fail_through_sentinel(settings, setting):
+    found = errors(**through_sentinel(settings, **{setting: {}}))
+
+    assert setting in found["unibos.E009"]
+    assert "UNIBOS_REDIS_SENTINEL_MASTER ('unibos')" in found["unibos.E009"]
+
+
 def test_a_redis_without_password_fails_outside_development(settings):
     redis = {**settings.UNIBOS_REDIS, "password": ""}
 

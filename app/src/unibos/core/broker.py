@@ -1,20 +1,40 @@
 """The one way the app talks to Redis outside Celery: registry, health, last check."""
 
+from typing import Any
+
 import redis
 from django.conf import settings
+from redis.sentinel import Sentinel
 
 # Health answers within a load balancer's probe timeout even when Redis hangs.
 TIMEOUT_SECONDS = 2.0
 
 
 def redis_client() -> redis.Redis:
+    """A client of UNIBOS_REDIS: the Redis server itself, or the master Sentinel names.
+
+    Through Sentinel the client asks a sentinel for the master whenever it opens a
+    connection. After a failover the connections to the old master fail (Sentinel
+    kills them, or the demoted server refuses writes): the command raises
+    redis.ConnectionError once redis-py's retries are spent, which callers already
+    handle as any RedisError, and the next command connects to the new master.
+    """
     config = settings.UNIBOS_REDIS
-    return redis.Redis(
-        host=config["host"],
-        port=config["port"],
-        db=config["db"],
-        password=config["password"] or None,
-        socket_connect_timeout=TIMEOUT_SECONDS,
-        socket_timeout=TIMEOUT_SECONDS,
-        decode_responses=True,
-    )
+    options: dict[str, Any] = {
+        "db": config["db"],
+        "password": config["password"] or None,
+        "socket_connect_timeout": TIMEOUT_SECONDS,
+        "socket_timeout": TIMEOUT_SECONDS,
+        "decode_responses": True,
+    }
+    if config.get("sentinels"):
+        sentinel = Sentinel(
+            config["sentinels"],
+            sentinel_kwargs={
+                "password": config["password"] or None,
+                "socket_connect_timeout": TIMEOUT_SECONDS,
+                "socket_timeout": TIMEOUT_SECONDS,
+            },
+        )
+        return sentinel.master_for(config["master"], **options)
+    return redis.Redis(host=config["host"], port=config["port"], **options)

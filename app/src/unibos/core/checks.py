@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from kombu.utils.url import maybe_sanitize_url
 
 from unibos.queues import QUEUES
 
@@ -60,25 +61,53 @@ def check_hub_database(**kwargs: Any) -> list[CheckMessage]:
 
 @register()
 def check_broker(**kwargs: Any) -> list[CheckMessage]:
+    redis = settings.UNIBOS_REDIS
+    scheme, source = (
+        ("sentinel", "UNIBOS_REDIS_SENTINELS")
+        if redis.get("sentinels")
+        else ("redis", "UNIBOS_REDIS_*")
+    )
     errors: list[CheckMessage] = [
         Error(
-            f"{name} must be a redis:// URL built from UNIBOS_REDIS_*, not {url!r}.",
+            f"{name} must be a {scheme}:// URL built from {source}, not {_sanitized(url)!r}.",
             id="unibos.E004",
         )
         for name, url in (
             ("CELERY_BROKER_URL", settings.CELERY_BROKER_URL),
             ("CELERY_RESULT_BACKEND", settings.CELERY_RESULT_BACKEND),
         )
-        if not str(url).startswith("redis://")
+        # Through Sentinel, one URL per sentinel, separated by ';'.
+        if not all(part.startswith(f"{scheme}://") for part in str(url).split(";"))
     ]
-    if settings.UNIBOS_DEPLOYMENT_TYPE != "development" and not settings.UNIBOS_REDIS["password"]:
+    if settings.UNIBOS_DEPLOYMENT_TYPE != "development" and not redis["password"]:
         errors.append(
             Error(
                 "UNIBOS_REDIS_PASSWORD is empty; Redis runs with requirepass on every host.",
                 id="unibos.E005",
             )
         )
+    if redis.get("sentinels"):
+        errors.extend(
+            Error(
+                f"{name}['master_name'] is {options.get('master_name')!r}; through Sentinel "
+                f"it must be UNIBOS_REDIS_SENTINEL_MASTER ({redis['master']!r}).",
+                id="unibos.E009",
+            )
+            for name, options in (
+                ("CELERY_BROKER_TRANSPORT_OPTIONS", settings.CELERY_BROKER_TRANSPORT_OPTIONS),
+                (
+                    "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS",
+                    settings.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS,
+                ),
+            )
+            if options.get("master_name") != redis["master"]
+        )
     return errors
+
+
+def _sanitized(url: object) -> str:
+    """The URL without its password, which must not reach the journal."""
+    return ";".join(maybe_sanitize_url(part) for part in str(url).split(";"))
 
 
 @register()

@@ -76,14 +76,22 @@ def record_last_check(client: redis.Redis, result: dict[str, Any]) -> None:
     client.set(LAST_CHECK_KEY, json.dumps(result))
 
 
+def _failing_names(components: dict[str, Component]) -> list[str]:
+    return [name for name, component in components.items() if component["status"] != "ok"]
+
+
+def service_components(client: redis.Redis) -> dict[str, Component]:
+    """What a hub or node needs to answer requests at all: its database and Redis."""
+    return {"database": check_database(), "broker": check_broker(client)}
+
+
 def report() -> dict[str, Any]:
     client = redis_client()
     components = {
-        "database": check_database(),
-        "broker": check_broker(client),
+        **service_components(client),
         **check_queues(client, settings.UNIBOS_HEALTH_QUEUES),
     }
-    failing = [name for name, component in components.items() if component["status"] != "ok"]
+    failing = _failing_names(components)
     return {
         "status": "failing" if failing else "ok",
         "deployment": settings.UNIBOS_DEPLOYMENT_TYPE,
@@ -91,4 +99,20 @@ def report() -> dict[str, Any]:
         "components": components,
         "failing": failing,
         "schedule": {"health_check": last_health_check(client)},
+    }
+
+
+def readiness() -> dict[str, Any]:
+    """GET /api/ready: can this instance serve requests? Queues and workers do not count.
+
+    A load balancer sends traffic to every ready hub; a missing worker is not cured by
+    taking the hub that noticed it out of service.
+    """
+    components = service_components(redis_client())
+    failing = _failing_names(components)
+    return {
+        "status": "failing" if failing else "ok",
+        "deployment": settings.UNIBOS_DEPLOYMENT_TYPE,
+        "components": components,
+        "failing": failing,
     }

@@ -10,3 +10,10 @@ from unibos.core import health as health_checks
 def health(request: HttpRequest) -> JsonResponse:
     report = health_checks.report()
     return JsonResponse(report, status=503 if report["failing"] else 200)
+
+
+@never_cache
+@require_safe
+def ready(request: HttpRequest) -> JsonResponse:
+    report = health_checks.readiness()
+    return JsonResponse(report, status=503 if report["failing"] else 200)

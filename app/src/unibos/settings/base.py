@@ -62,21 +62,74 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 
+# The master name Sentinel monitors, unless UNIBOS_REDIS_SENTINEL_MASTER says otherwise.
+_DEFAULT_SENTINEL_MASTER = "unibos"
+# A sentinel on a host that is down must not hold up discovery for the kernel's connect
+# timeout (minutes): the next sentinel in the list answers instead.
+_SENTINEL_TIMEOUT_SECONDS = 2.0
+
+
 def redis_settings(host: str | None = None, password: str | None = None) -> dict[str, Any]:
-    """UNIBOS_REDIS_*; `host` and `password` are defaults only development has."""
+    """UNIBOS_REDIS_*; `host` and `password` are defaults only development has.
+
+    With UNIBOS_REDIS_SENTINELS set, Redis is the master that the sentinels name, so
+    UNIBOS_REDIS_HOST and _PORT are not read; one password serves Sentinel and Redis.
+    """
+    sentinels = env.addresses("UNIBOS_REDIS_SENTINELS")
+    location: dict[str, Any] = (
+        {
+            "sentinels": sentinels,
+            "master": env.string("UNIBOS_REDIS_SENTINEL_MASTER", _DEFAULT_SENTINEL_MASTER),
+        }
+        if sentinels
+        else {
+            "host": env.string("UNIBOS_REDIS_HOST", host),
+            "port": env.integer("UNIBOS_REDIS_PORT", 6379, minimum=1),
+            "sentinels": [],
+        }
+    )
     return {
-        "host": env.string("UNIBOS_REDIS_HOST", host),
-        "port": env.integer("UNIBOS_REDIS_PORT", 6379, minimum=1),
+        **location,
         "db": env.integer("UNIBOS_REDIS_DB", 0, minimum=0),
         "password": env.secret("UNIBOS_REDIS_PASSWORD", password),
     }
 
 
 def redis_url(redis: dict[str, Any]) -> str:
+    """The Celery broker and result backend URL: redis://, or sentinel:// per sentinel."""
     # A generated password may hold any character; unquoted, '@' or '/' would split
     # the URL in the wrong place.
     credentials = f":{quote(redis['password'], safe='')}@" if redis["password"] else ""
-    return f"redis://{credentials}{redis['host']}:{redis['port']}/{redis['db']}"
+    if redis["sentinels"]:
+        # Celery and kombu split the URL at ';' and take the password and db from the first.
+        return ";".join(
+            f"sentinel://{credentials}{_url_host(host)}:{port}/{redis['db']}"
+            for host, port in redis["sentinels"]
+        )
+    return f"redis://{credentials}{_url_host(redis['host'])}:{redis['port']}/{redis['db']}"
+
+
+def redis_transport_options(redis: dict[str, Any]) -> dict[str, Any]:
+    """CELERY_BROKER_TRANSPORT_OPTIONS, and CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS.
+
+    Through Sentinel, kombu and Celery's result backend read the same two options: the
+    master's name, and the keyword arguments of their connections to the sentinels
+    (which the password in the URL does not reach). A new dict per call, so the two
+    settings share nothing that one of them could change.
+    """
+    if not redis["sentinels"]:
+        return {}
+    sentinel_kwargs: dict[str, Any] = {
+        "socket_connect_timeout": _SENTINEL_TIMEOUT_SECONDS,
+        "socket_timeout": _SENTINEL_TIMEOUT_SECONDS,
+    }
+    if redis["password"]:
+        sentinel_kwargs["password"] = redis["password"]
+    return {"master_name": redis["master"], "sentinel_kwargs": sentinel_kwargs}
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def postgresql_database() -> dict[str, Any]:

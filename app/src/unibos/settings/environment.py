@@ -63,6 +63,30 @@ def strings(name: str, default: Sequence[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def addresses(name: str) -> list[tuple[str, int]]:
+    """A comma-separated list of `host:port`; unset or empty is an empty list.
+
+    An IPv6 address is written in brackets, `[::1]:26379`.
+    """
+    pairs = []
+    for item in strings(name, ()):
+        host, colon, port = item.rpartition(":")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        elif ":" in host:
+            host = ""
+        if not colon or not _is_host(host) or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated host:port pairs, and {item!r} is not one"
+            )
+        pairs.append((host, int(port)))
+    return pairs
+
+
+def _is_host(host: str) -> bool:
+    return bool(host) and not any(character in host for character in "/@?#[] \t")
+
+
 def choice(name: str, choices: Sequence[str], default: str | None = None) -> str:
     value = string(name, default)
     if value not in choices:

@@ -14,6 +14,8 @@ DATABASES = {"default": base.postgresql_database()}
 
 UNIBOS_REDIS = base.redis_settings()
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
+CELERY_BROKER_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", QUEUES)
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)

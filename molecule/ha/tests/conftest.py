@@ -1,0 +1,165 @@
+"""Fixtures for verifying the `ha` scenario's cluster from the build machine.
+
+Three podman containers, rocksteady and bebop (the hubs) and witness (docs/architecture.md,
+"High availability of the hub"). Commands run in them through testinfra's podman backend;
+Patroni's REST API is read from the build machine at the hubs' addresses on the
+`unibos-ha` network. bench/hakit.py, shared with bench/failover.py, holds the names, the
+parsing and the podman helpers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import testinfra
+from testinfra.host import Host
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+import hakit
+
+HUBS = hakit.HUBS
+WITNESS = hakit.WITNESS
+MEMBERS = hakit.MEMBERS
+
+# Fetches a URL inside a container and prints the status and the body on one line each;
+# the host's own python3 is enough, so the check does not depend on curl.
+_FETCH = (
+    "import sys, urllib.request, urllib.error\n"
+    "try:\n"
+    "    r = urllib.request.urlopen(sys.argv[1], timeout=10)\n"
+    "except urllib.error.HTTPError as e:\n"
+    "    r = e\n"
+    "print(r.status if hasattr(r, 'status') else r.code)\n"
+    "print(r.read().decode())\n"
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The scenario verifies twice with one verifier configuration: the run after the
+    side effect writes its JUnit file beside the first one's instead of over it, so
+    scripts/test-summary counts both."""
+    xmlpath = getattr(config.option, "xmlpath", None)
+    directory = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY")
+    if xmlpath and directory and (Path(directory) / "failover.json").exists():
+        config.option.xmlpath = xmlpath.replace("verify-ha.xml", "verify-ha-after.xml")
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, interval: float = 2.0) -> Any:
+    """Return check()'s first truthy result, or fail naming what never happened.
+
+    An exception from check counts as not yet (a member may be settling).
+    """
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        try:
+            last = check()
+        except Exception as error:
+            last = f"{type(error).__name__}: {error}"
+        else:
+            if last:
+                return last
+        if time.monotonic() >= deadline:
+            pytest.fail(f"{what} did not happen within {timeout:.0f}s (last seen: {last!r})")
+        time.sleep(interval)
+
+
+@dataclass
+class Cluster:
+    """The three containers and the few ways the tests talk to them."""
+
+    hosts: dict[str, Host]
+    redis_password: str
+
+    def members(self) -> list[hakit.Member]:
+        """Patroni's members, from GET /cluster on the first hub that answers."""
+        return hakit.patroni_cluster()
+
+    def leader(self) -> str:
+        leader = hakit.leader_of(self.members())
+        assert leader is not None, f"no single Patroni leader: {self.members()}"
+        return leader.name
+
+    def status(self, hub: str) -> tuple[int, list[hakit.Member]]:
+        """`unibos-hub status --json` on a hub: (exit status, members)."""
+        out = self.hosts[hub].run("unibos-hub status --json")
+        try:
+            return out.rc, hakit.members_of(json.loads(out.stdout))
+        except ValueError:
+            return out.rc, []
+
+    def psql(self, name: str, sql: str) -> list[list[str]]:
+        """Rows of SQL run as postgres over the container's local socket."""
+        out = self.hosts[name].check_output(
+            "runuser -u postgres -- %s -w -X -A -t -F '|' -d postgres -c %s",
+            hakit.PSQL,
+            sql,
+        )
+        return [line.split("|") for line in out.splitlines() if line]
+
+    def hub_sql(self, hub: str, port: int, sql: str) -> str:
+        """SQL as the hub's database user through the hub's own HAProxy (127.0.0.1:PORT)."""
+        password_file = f"{hakit.SECRETS_DIR}/hub_database_password"
+        command = shlex.join(
+            [
+                hakit.PSQL, "-w", "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(port),
+                "-U", hakit.HUB_DATABASE_USER, "-d", hakit.HUB_DATABASE, "-c", sql,
+            ]
+        )  # fmt: skip
+        return self.hosts[hub].check_output(f'PGPASSWORD="$(cat {password_file})" {command}')
+
+    def redis(self, name: str, *args: str, port: int = hakit.REDIS_PORT) -> str:
+        """redis-cli in a container, authenticated with the shared Redis password."""
+        command = ["redis-cli", "-p", str(port), "--no-auth-warning", "-a", self.redis_password]
+        return self.hosts[name].check_output(shlex.join([*command, *args]))
+
+    def sentinel_master(self, name: str) -> str | None:
+        """The container the Sentinel on `name` names as the master of `unibos`."""
+        out = self.redis(
+            name,
+            "SENTINEL",
+            "get-master-addr-by-name",
+            hakit.SENTINEL_MASTER,
+            port=hakit.SENTINEL_PORT,
+        ).split()
+        return hakit.container_for(out[0]) if out else None
+
+    def replication(self, name: str) -> dict[str, str]:
+        return hakit.parse_info(self.redis(name, "INFO", "replication"))
+
+    def fetch(self, name: str, url: str) -> tuple[int, str]:
+        """GET url inside the container: (status, body)."""
+        out = self.hosts[name].check_output("python3 -c %s %s", _FETCH, url)
+        status, _, body = out.partition("\n")
+        return int(status), body
+
+    def beat_hubs(self) -> list[str]:
+        """The hubs where unibos-beat is active."""
+        return [hub for hub in HUBS if self.hosts[hub].service("unibos-beat").is_running]
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Cluster:
+    missing = [name for name in MEMBERS if not hakit.is_running(name)]
+    if missing:
+        pytest.fail(f"not running: {', '.join(missing)}; converge the `ha` scenario first")
+    return Cluster(
+        hosts={name: testinfra.get_host(f"podman://{name}") for name in MEMBERS},
+        redis_password=hakit.read_secret("redis_password"),
+    )
+
+
+@pytest.fixture(scope="session")
+def hosts(cluster: Cluster) -> dict[str, Host]:
+    """The containers by name: hosts["rocksteady"], hosts["bebop"], hosts["witness"]."""
+    return cluster.hosts
