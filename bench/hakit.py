@@ -29,6 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+# The app's reader of Patroni's /cluster (pure, no Django): the controller's .venv has
+# the app installed, so the bench and the tests judge members exactly as unibos-hub does.
+from unibos.cli.hub import cluster
+from unibos.cli.hub.cluster import Member
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "ha"
 NETWORK = "unibos-ha"
@@ -56,8 +61,6 @@ HUB_DATABASE_USER = "unibos_hub"
 # Patroni's ttl in the `ha` inventory (patroni_ttl); read from GET /config when it answers.
 DEFAULT_TTL_S = 20
 
-# Patroni /cluster roles of a member that follows the leader.
-REPLICA_ROLES = ("replica", "sync_standby", "quorum_standby")
 PROBE_TABLE = "ha_probe"
 PROBE_TASK = "core.health_check"
 
@@ -182,51 +185,13 @@ def http_json(url: str, timeout: float = 2.0) -> tuple[int, Any]:
         return status, None
 
 
-@dataclass(frozen=True)
-class Member:
-    """One Patroni member as GET /cluster (or `unibos-hub status --json`) shows it."""
-
-    name: str
-    role: str
-    state: str
-    timeline: int | None = None
-    lag: int | str | None = None
-    host: str | None = None
-
-    @property
-    def is_leader(self) -> bool:
-        return self.role == "leader"
-
-    @property
-    def streaming(self) -> bool:
-        """A replica receiving WAL from the leader right now."""
-        return self.role in REPLICA_ROLES and self.state == "streaming"
-
-
 def members_of(document: Any) -> list[Member]:
-    """Members from a /cluster document, or from `unibos-hub status --json`.
-
-    Accepts {"members": [...]} or a bare list; the lag is `lag` (Patroni, bytes) or
-    `lag_mb` (the CLI).
-    """
-    rows = document.get("members", []) if isinstance(document, dict) else document
-    members = []
-    for row in rows or []:
-        try:
-            timeline = int(row["timeline"])
-        except (KeyError, TypeError, ValueError):
-            timeline = None
-        members.append(
-            Member(
-                name=row["name"],
-                role=row.get("role", ""),
-                state=row.get("state", ""),
-                timeline=timeline,
-                lag=row.get("lag", row.get("lag_mb")),
-                host=row.get("host"),
-            )
-        )
-    return members
+    """Members from a /cluster document, or from `unibos-hub status --json` (a bare list
+    of the same members); parsed by the CLI's own reader. Empty if it is neither."""
+    try:
+        return cluster.members(document if isinstance(document, dict) else {"members": document})
+    except (ValueError, AttributeError):
+        return []
 
 
 def leader_of(members: Sequence[Member]) -> Member | None:
@@ -286,19 +251,14 @@ def patroni_ttl(via: Iterable[str] = HUBS) -> int:
 
 
 def patroni_problems(members: Sequence[Member]) -> list[str]:
-    """What keeps the cluster from two healthy members: one leader, one sync standby."""
+    """What keeps the cluster from two healthy members: unibos-hub's problems, plus both
+    hubs present, exactly one leader and a synchronous standby."""
     problems = [f"{hub} is not a Patroni member" for hub in HUBS if not member_named(members, hub)]
     leaders = [member for member in members if member.is_leader]
-    if len(leaders) != 1:
+    if len(leaders) > 1:
         problems.append(f"{len(leaders)} leaders")
-    elif leaders[0].state != "running":
-        problems.append(f"leader {leaders[0].name} is {leaders[0].state}")
-    problems += [
-        f"{member.name} is {member.role}/{member.state}, not a streaming replica"
-        for member in members
-        if not member.is_leader and not member.streaming
-    ]
-    if not any(member.role in ("sync_standby", "quorum_standby") for member in members):
+    problems += cluster.problems(list(members))
+    if not any(member.role in cluster.SYNC_ROLES for member in members):
         problems.append("no synchronous standby")
     return problems
 
@@ -451,7 +411,7 @@ def wait_rejoined(
 
     def streaming() -> Member | None:
         member = member_named(patroni_cluster(), name)
-        return member if member and member.streaming else None
+        return member if member and member.is_streaming_replica else None
 
     member = wait_until(streaming, timeout, f"{name} streaming again as a replica", 1.0)
     seconds = time.monotonic() - started
@@ -917,11 +877,6 @@ def emit(**fields):
     print(json.dumps(fields), flush=True)
 
 
-def longest_gap(times):
-    times = sorted(times)
-    return max((b - a for a, b in zip(times, times[1:])), default=None)
-
-
 tasks, errors, last_error = [], 0, None
 emit(event="ready", at=time.time())
 end = time.time() + DURATION
@@ -963,7 +918,6 @@ emit(
     lost=states.count(None),
     submit_errors=errors,
     last_error=last_error,
-    longest_gap_s=longest_gap(t["accepted_at"] for t in tasks if t["state"] == "SUCCESS"),
     tasks=tasks,
 )
 """

@@ -1,8 +1,8 @@
 """After a restart of any one unit, the stack comes back healthy and serves tasks."""
 
 import pytest
-from conftest import wait_for
 from test_services import UNITS
+from testkit import wait_for
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -9,38 +9,26 @@ parsing and the podman helpers.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import testinfra
 from testinfra.host import Host
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import hakit
+import testkit
 
 HUBS = hakit.HUBS
 WITNESS = hakit.WITNESS
 MEMBERS = hakit.MEMBERS
-
-# Fetches a URL inside a container and prints the status and the body on one line each;
-# the host's own python3 is enough, so the check does not depend on curl.
-_FETCH = (
-    "import sys, urllib.request, urllib.error\n"
-    "try:\n"
-    "    r = urllib.request.urlopen(sys.argv[1], timeout=10)\n"
-    "except urllib.error.HTTPError as e:\n"
-    "    r = e\n"
-    "print(r.status if hasattr(r, 'status') else r.code)\n"
-    "print(r.read().decode())\n"
-)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -54,24 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = xmlpath.replace("verify-ha.xml", "verify-ha-after.xml")
 
 
-def wait_for(check: Callable[[], Any], timeout: float, what: str, interval: float = 2.0) -> Any:
-    """Return check()'s first truthy result, or fail naming what never happened.
-
-    An exception from check counts as not yet (a member may be settling).
-    """
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while True:
-        try:
-            last = check()
-        except Exception as error:
-            last = f"{type(error).__name__}: {error}"
-        else:
-            if last:
-                return last
-        if time.monotonic() >= deadline:
-            pytest.fail(f"{what} did not happen within {timeout:.0f}s (last seen: {last!r})")
-        time.sleep(interval)
+# A cluster member may be settling: an error while checking means "not yet".
+wait_for = functools.partial(testkit.wait_for, errors_are_not_yet=True)
 
 
 @dataclass
@@ -139,9 +111,7 @@ class Cluster:
 
     def fetch(self, name: str, url: str) -> tuple[int, str]:
         """GET url inside the container: (status, body)."""
-        out = self.hosts[name].check_output("python3 -c %s %s", _FETCH, url)
-        status, _, body = out.partition("\n")
-        return int(status), body
+        return testkit.fetch(self.hosts[name], url)
 
     def beat_hubs(self) -> list[str]:
         """The hubs where unibos-beat is active."""

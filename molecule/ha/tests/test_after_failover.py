@@ -84,7 +84,7 @@ def test_the_old_primary_is_a_streaming_replica_on_a_higher_timeline(report, clu
 
     def streaming():
         member = hakit.member_named(cluster.members(), old)
-        assert member is not None and member.streaming, f"{old} is {member}"
+        assert member is not None and member.is_streaming_replica, f"{old} is {member}"
         return member
 
     member = wait_for(streaming, 60, f"{old} streaming as a replica")

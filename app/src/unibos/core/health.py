@@ -76,8 +76,15 @@ def record_last_check(client: redis.Redis, result: dict[str, Any]) -> None:
     client.set(LAST_CHECK_KEY, json.dumps(result))
 
 
-def _failing_names(components: dict[str, Component]) -> list[str]:
-    return [name for name, component in components.items() if component["status"] != "ok"]
+def _summary(components: dict[str, Component]) -> dict[str, Any]:
+    """What /api/health and /api/ready share: the verdict over these components."""
+    failing = [name for name, component in components.items() if component["status"] != "ok"]
+    return {
+        "status": "failing" if failing else "ok",
+        "deployment": settings.UNIBOS_DEPLOYMENT_TYPE,
+        "components": components,
+        "failing": failing,
+    }
 
 
 def service_components(client: redis.Redis) -> dict[str, Component]:
@@ -91,13 +98,9 @@ def report() -> dict[str, Any]:
         **service_components(client),
         **check_queues(client, settings.UNIBOS_HEALTH_QUEUES),
     }
-    failing = _failing_names(components)
     return {
-        "status": "failing" if failing else "ok",
-        "deployment": settings.UNIBOS_DEPLOYMENT_TYPE,
+        **_summary(components),
         "version": __version__,
-        "components": components,
-        "failing": failing,
         "schedule": {"health_check": last_health_check(client)},
     }
 
@@ -108,11 +111,4 @@ def readiness() -> dict[str, Any]:
     A load balancer sends traffic to every ready hub; a missing worker is not cured by
     taking the hub that noticed it out of service.
     """
-    components = service_components(redis_client())
-    failing = _failing_names(components)
-    return {
-        "status": "failing" if failing else "ok",
-        "deployment": settings.UNIBOS_DEPLOYMENT_TYPE,
-        "components": components,
-        "failing": failing,
-    }
+    return _summary(service_components(redis_client()))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from unibos.secret_files import SecretError, read_secret
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -109,23 +111,12 @@ def secret(name: str, default: str | None = None) -> str:
     Hosts use the file, so that no secret sits in a unit's environment; the plain
     variable is for development.
     """
-    file_name = f"{name}_FILE"
-    file_value = _raw(file_name, required=False)
-    direct_value = _raw(name, required=False)
-    if file_value is not None and direct_value is not None:
-        raise ImproperlyConfigured(f"{name} and {file_name} are both set; set one of them")
-    if file_value is not None:
-        try:
-            content = Path(file_value).read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise ImproperlyConfigured(
-                f"{file_name} names {file_value!r}, which cannot be read: {error.strerror}"
-            ) from None
-        if not content:
-            raise ImproperlyConfigured(f"{file_name} names {file_value!r}, which is empty")
-        return content
-    if direct_value is not None:
-        return direct_value
+    try:
+        value = read_secret(name)
+    except SecretError as error:
+        raise ImproperlyConfigured(str(error)) from None
+    if value is not None:
+        return value
     if default is None:
-        raise ImproperlyConfigured(f"{name} is not set (nor {file_name})")
+        raise ImproperlyConfigured(f"{name} is not set (nor {name}_FILE)")
     return default

@@ -45,6 +45,11 @@ class Member:
         return self.role in LEADER_ROLES
 
     @property
+    def is_streaming_replica(self) -> bool:
+        """A replica receiving WAL from the leader right now."""
+        return not self.is_leader and self.state == "streaming"
+
+    @property
     def lag_mb(self) -> float | None:
         return None if self.lag is None else round(self.lag / MB, 1)
 
@@ -112,7 +117,7 @@ def problems(cluster: list[Member]) -> list[str]:
     for member in cluster:
         if member.is_leader and member.state != "running":
             found.append(f"leader {member.name} is {member.state}, not running")
-        elif not member.is_leader and member.state != "streaming":
+        elif not member.is_leader and not member.is_streaming_replica:
             found.append(f"{member.name} is {member.state}, not streaming")
     return found
 

@@ -2,14 +2,16 @@
 
 `unibos-hub` must work when the hub's Django settings or database are broken (that is
 when one needs it), so it reads no settings: importing unibos.settings.environment
-would load the whole settings package. Errors name the variable, like the settings'.
+would load the whole settings package. Secrets follow the settings' X_FILE convention
+(unibos.secret_files). Errors name the variable, like the settings'.
 """
 
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+
+from unibos.secret_files import SecretError, read_secret
 
 URLS = "UNIBOS_PATRONI_URLS"
 USERNAME = "UNIBOS_PATRONI_USERNAME"
@@ -65,20 +67,10 @@ def username() -> str:
 
 def password() -> str:
     """Patroni's REST API password, from the file UNIBOS_PATRONI_PASSWORD_FILE names."""
-    file_name = f"{PASSWORD}_FILE"
-    direct, path = _value(PASSWORD), _value(file_name)
-    if direct and path:
-        raise BadSetting(f"{PASSWORD} and {file_name} are both set; set one of them")
-    if path:
-        try:
-            content = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise BadSetting(
-                f"{file_name} names {path!r}, which cannot be read: {error.strerror}"
-            ) from None
-        if not content:
-            raise BadSetting(f"{file_name} names {path!r}, which is empty")
-        return content
-    if direct:
-        return direct
-    raise BadSetting(f"{PASSWORD} is not set (nor {file_name})")
+    try:
+        value = read_secret(PASSWORD)
+    except SecretError as error:
+        raise BadSetting(str(error)) from None
+    if value is None:
+        raise BadSetting(f"{PASSWORD} is not set (nor {PASSWORD}_FILE)")
+    return value
