@@ -1,11 +1,14 @@
-"""Every UNIBOS service is installed as a systemd unit that runs, starts at boot, and
-does not run as root."""
+"""Every UNIBOS service is installed as a systemd unit that runs, starts at boot (celery
+beat: on the Patroni leader instead), and does not run as root."""
 
 import pytest
 
+# Each unit and the user its main process runs as.
 UNITS = {
-    "postgresql@15-main": "postgres",
+    "etcd": "etcd",
+    "patroni": "postgres",
     "redis-server": "redis",
+    "redis-sentinel": "redis",
     "unibos-hub": "unibos-hub",
     "unibos-beat": "unibos-hub",
     "unibos-node": "unibos-node",
@@ -15,7 +18,13 @@ UNITS = {
 }
 
 
-@pytest.mark.parametrize("unit", UNITS)
+# Started by patroni-leader on the member holding the leader key, never at boot.
+LEADER_UNITS = ("unibos-beat",)
+# Debian's HAProxy: a root master process (ports, reloads) with unprivileged workers.
+BOOT_UNITS = [*(unit for unit in UNITS if unit not in LEADER_UNITS), "haproxy"]
+
+
+@pytest.mark.parametrize("unit", BOOT_UNITS)
 def test_the_unit_is_running_and_enabled(stack, unit):
     service = stack.host.service(unit)
     assert service.is_running, f"{unit} is not active"
@@ -28,6 +37,17 @@ def test_the_unit_runs_as_its_own_unprivileged_user(stack, unit, user):
     assert pid != "0", f"{unit} has no main process"
     owner = stack.host.check_output(f"ps -o user= -p {pid}")
     assert owner == user
+
+
+def test_celery_beat_runs_on_the_patroni_leader_and_not_from_boot(stack):
+    assert stack.host.run("/usr/local/libexec/unibos/patroni-leader check").rc == 0
+    assert stack.host.service("unibos-beat").is_running
+    assert stack.host.check_output("systemctl is-enabled unibos-beat || true") == "static"
+
+
+def test_haproxy_workers_do_not_run_as_root(stack):
+    owners = stack.host.check_output("ps -o user= -C haproxy").split()
+    assert "haproxy" in owners
 
 
 @pytest.mark.parametrize("port", [8000, 8001])
