@@ -16,6 +16,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "unibos.core",
+    "unibos.identity",
+    "unibos.api",
+    "unibos.node",
     "unibos.ocr",
     "unibos.media",
 ]
@@ -26,6 +29,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "unibos.urls"
+# Users, organizations and memberships live in unibos.identity (docs/architecture.md).
+AUTH_USER_MODEL = "identity.User"
 WSGI_APPLICATION = "unibos.wsgi.application"
 
 LANGUAGE_CODE = "en-us"
