@@ -18,6 +18,14 @@ Kinds (--kinds; --runs of each):
 - switchover: `unibos-hub failover --to REPLICA --yes`, the writer as for graceful.
 - redis: SIGKILL of the Redis master (masked first, so systemd does not restart it)
   while a Celery probe in the other hub submits core.health_check every 100 ms.
+- witness: SIGKILL of the witness's container (one etcd voter and one sentinel of
+  three) for a full ttl and more, while the writer writes through the primary hub's
+  HAProxy and a Celery probe submits tasks: nothing may stop; then `podman start`.
+- quorum: SIGKILL of the witness and then of the primary hub, leaving the replica hub
+  alone with one etcd voter of three. It must not promote itself (no split brain, so
+  no write is acknowledged), until the witness is started again: with the majority
+  back it must take over on its own. Measured: writes acknowledged without a majority
+  (must be 0), and the time from `podman start witness` to the first write.
 
 A run's write unavailability is the longest interval between two acknowledged writes
 (COMMIT returned) across the fault; a lost write is an acknowledged id missing from the
@@ -25,8 +33,9 @@ primary afterwards. An unplanned failover cannot beat Patroni's ttl (the dead le
 key must expire first), so the last line relates hard_kill_median_s to ttl_s.
 
 --once-for-verify --report FILE is what molecule/ha/side_effect.yml runs: one hard kill
-of the primary hub's container and one Redis master kill, reported to FILE as JSON for
-molecule/ha/tests/test_after_failover.py.
+of the primary hub's container, one Redis master kill, one witness kill and one quorum
+loss, reported to FILE as JSON for molecule/ha/tests/test_after_failover.py and
+test_quorum.py.
 
 Ends with one line of name=value pairs. Usage: bench/failover.py [--runs N] [--kinds ...]
 """
@@ -40,20 +49,23 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import hakit
 
-KINDS = ("hard", "graceful", "switchover", "redis")
+KINDS = ("hard", "graceful", "switchover", "redis", "witness", "quorum")
 TITLES = {
     "hard": "hard kill of the primary hub's container (writer through the other hub's HAProxy)",
     "heavy": "hard kill, heavy writer (threads inserting without pause)",
     "graceful": "graceful stop of Patroni on the primary (writer through its own HAProxy)",
     "switchover": "planned switchover to the replica (writer through the old primary's HAProxy)",
     "redis": "SIGKILL of the Redis master (Celery probe in the other hub)",
+    "witness": "SIGKILL of the witness (writer through the primary's HAProxy, Celery probe)",
+    "quorum": "SIGKILL of the witness and the primary, then the witness back (writer through "
+    "the replica hub's HAProxy)",
 }
 # Seconds of writes before the fault, and after they resumed, in every run.
 BASELINE_S = 3.0
@@ -63,6 +75,10 @@ SETTLE_S = 2.0
 REDIS_WINDOW_S = 30.0
 PROBE_INTERVAL_S = 0.1
 PROBE_RESULT_TIMEOUT_S = 90.0
+# Seconds beyond Patroni's ttl that a fault of etcd voters is held: every leader key
+# and member key the dead hosts held has expired by then, so whatever the survivors
+# would do about it, they have done.
+BEYOND_TTL_S = 10.0
 
 # How the database runs break the primary (old) in favour of the replica (new).
 FAULTS: dict[str, Callable[[str, str], object]] = {
@@ -156,14 +172,7 @@ def measure_database(
     result["fault_at"] = fault_at
     result["writer"] = writer.summary(fault_at)
     result["gap_s"] = result["writer"]["gap_s"] if "error" not in result else None
-    try:
-        verification = writer.verify(hakit.container_ip(target), timeout=ctx.timeout)
-    except hakit.HAError as error:
-        result["verify_error"] = str(error)
-    else:
-        result["verification"] = verification.as_dict()
-        result["acknowledged_ids"] = verification.acked
-        result["lost"] = verification.lost
+    _verify_writer(result, writer, target, ctx)
     if keep_ids:
         result["acknowledged_id_list"] = writer.acked_ids()
 
@@ -236,6 +245,169 @@ def measure_redis(ctx: Context, label: str) -> dict[str, Any]:
     return result
 
 
+# -- the etcd quorum runs -----------------------------------------------------------
+
+
+def measure_witness(ctx: Context, label: str) -> dict[str, Any]:
+    """Kill the witness for longer than ttl while writes and tasks go on; start it again.
+
+    Two of three etcd voters and sentinels remain: the leader keeps its key, so writes
+    through the primary's own HAProxy must not pause, the leader must not change, and
+    tasks must complete.
+    """
+    leader = hakit.leader_of(ctx.wait_healthy())
+    assert leader is not None
+    primary, replica = leader.name, hakit.other_hub(leader.name)
+    window = ctx.ttl + BEYOND_TTL_S
+    result: dict[str, Any] = {"kind": "witness", "label": label, "primary": primary}
+    writer = hakit.Writer(
+        hakit.container_ip(primary), ctx.db_password, interval=ctx.interval, label=label
+    )
+    writer.prepare()
+    probe = hakit.CeleryProbe.in_hub(
+        replica, BASELINE_S + window, PROBE_INTERVAL_S, PROBE_RESULT_TIMEOUT_S
+    )
+    leaders: list[str | None] = []
+    hub_api_failures: list[str] = []
+    fault_at = time.time()
+    log(f"{label}: killing {hakit.WITNESS} for {window:.0f} s, writing through {primary}")
+    try:
+        writer.start()
+        probe.start()
+        time.sleep(BASELINE_S)
+        fault_at = time.time()
+        hakit.hard_kill(hakit.WITNESS)
+        for _ in _seconds_until(fault_at + window):
+            leaders.append(_leader_or_none())
+            hub_api_failures += hakit.hub_api_problems()
+        outcome = probe.result(timeout=window + PROBE_RESULT_TIMEOUT_S + 60)
+        result["probe"] = hakit.probe_since(outcome, fault_at)
+    except hakit.HAError as error:
+        result["error"] = str(error)
+        probe.kill()
+    finally:
+        writer.stop()
+    result["fault_at"] = fault_at
+    result["window_s"] = window
+    result["writer"] = writer.summary(fault_at)
+    result["gap_s"] = result["writer"]["gap_s"]
+    result["leaders_seen"] = sorted({str(name) for name in leaders})
+    result["hub_api_failures"] = hub_api_failures[:10]
+    _verify_writer(result, writer, primary, ctx)
+
+    started = time.time()
+    try:
+        hakit.start_container(hakit.WITNESS)
+        ctx.wait_healthy()
+    except hakit.HAError as error:
+        raise hakit.HAError(f"{label}: the witness did not rejoin: {error}") from error
+    result["witness_rejoin_s"] = round(time.time() - started, 2)
+    log(f"{label}: longest write gap {result['gap_s']} s, leaders {result['leaders_seen']}")
+    return result
+
+
+def measure_quorum(ctx: Context, label: str) -> dict[str, Any]:
+    """Kill the witness and the primary; the replica alone must not take over until the
+    witness is back, and then must on its own."""
+    leader = hakit.leader_of(ctx.wait_healthy())
+    assert leader is not None
+    primary, survivor = leader.name, hakit.other_hub(leader.name)
+    window = ctx.ttl + BEYOND_TTL_S
+    result: dict[str, Any] = {
+        "kind": "quorum",
+        "label": label,
+        "old_primary": primary,
+        "survivor": survivor,
+        "timeline_before": leader.timeline,
+    }
+    writer = hakit.Writer(
+        hakit.container_ip(survivor), ctx.db_password, interval=ctx.interval, label=label
+    )
+    writer.prepare()
+    fault_at = time.time()
+    log(f"{label}: killing {hakit.WITNESS} and {primary}, writing through {survivor}")
+    try:
+        writer.start()
+        hakit.wait_until(lambda: writer.acked_after(0), 30, f"a first write via {survivor}")
+        time.sleep(BASELINE_S)
+        fault_at = time.time()
+        hakit.hard_kill(hakit.WITNESS)
+        hakit.hard_kill(primary)
+        killed_at = time.time()
+        promoted = [hakit.is_primary(survivor) for _ in _seconds_until(killed_at + window)]
+        result["survivor_promoted_without_majority"] = any(promoted)
+        result["survivor_checks"] = len(promoted)
+        majority_at = time.time()
+        result["acked_without_majority"] = writer.acked_sent_between(killed_at, majority_at)
+        hakit.start_container(hakit.WITNESS)
+        result["majority_back_at"] = majority_at
+        hakit.wait_until(
+            lambda: writer.acked_after(majority_at) and hakit.patroni_leader() == survivor,
+            ctx.timeout,
+            f"writes through {writer.address} with {survivor} as the leader",
+        )
+        first = min(a.finished for a in writer.attempts if a.acked and a.finished > majority_at)
+        result["return_s"] = round(first - majority_at, 3)
+        time.sleep(SETTLE_S)
+    except hakit.HAError as error:
+        result["error"] = str(error)
+    finally:
+        writer.stop()
+    result["fault_at"] = fault_at
+    result["writer"] = writer.summary(fault_at)
+    result["gap_s"] = result.get("return_s")
+    _verify_writer(result, writer, survivor, ctx)
+
+    try:
+        if not hakit.is_running(hakit.WITNESS):
+            hakit.start_container(hakit.WITNESS)
+        hakit.start_container(primary)
+        rejoin = hakit.wait_rejoined(primary, fault_at, leader.timeline, ctx.timeout + 120)
+        ctx.wait_healthy()
+    except hakit.HAError as error:
+        raise hakit.HAError(f"{label}: the cluster did not recover: {error}") from error
+    result["rejoin"] = rejoin.as_dict()
+    log(
+        f"{label}: {result.get('acked_without_majority')} writes without a majority, "
+        f"back {result.get('return_s')} s after the witness, lost {result.get('lost')}"
+    )
+    return result
+
+
+def _seconds_until(deadline: float) -> Iterator[float]:
+    """Yields about once a second until DEADLINE (a time.time())."""
+    while (now := time.time()) < deadline:
+        yield now
+        time.sleep(1.0)
+
+
+def _leader_or_none() -> str | None:
+    try:
+        return hakit.patroni_leader()
+    except hakit.HAError:
+        return None
+
+
+def _verify_writer(result: dict[str, Any], writer: hakit.Writer, via: str, ctx: Context) -> None:
+    """Look the writer's acknowledged ids up through VIA's HAProxy, into RESULT."""
+    try:
+        verification = writer.verify(hakit.container_ip(via), timeout=ctx.timeout)
+    except hakit.HAError as error:
+        result["verify_error"] = str(error)
+    else:
+        result["verification"] = verification.as_dict()
+        result["acknowledged_ids"] = verification.acked
+        result["lost"] = verification.lost
+
+
+# The kinds that are not one fault of the primary.
+MEASURES: dict[str, Callable[[Context, str], dict[str, Any]]] = {
+    "redis": measure_redis,
+    "witness": measure_witness,
+    "quorum": measure_quorum,
+}
+
+
 # -- output -------------------------------------------------------------------------
 
 
@@ -302,14 +474,51 @@ def print_redis_table(runs: list[dict[str, Any]]) -> None:
         print(f"median {median:.2f} s, max {worst:.2f} s")
 
 
+def print_quorum_table(kind: str, results: dict[str, list[dict[str, Any]]]) -> None:
+    if kind == "witness":
+        print(f"\n{TITLES['witness']}")
+        print(f"{'run':<14}{'primary':<12}{'held s':>8}{'gap s':>8}{'acked':>8}{'lost':>6}"
+              f"{'leaders seen':>22}{'tasks done/sent':>17}{'api fails':>10}")  # fmt: skip
+        for run in results["witness"]:
+            probe = run.get("probe", {})
+            print(
+                f"{run['label']:<14}{run['primary']:<12}{run['window_s']:>8.0f}"
+                f"{seconds(run.get('gap_s')):>8}{run['writer'].get('acked', 0):>8}"
+                f"{run.get('lost', 'na')!s:>6}{','.join(run['leaders_seen']):>22}"
+                f"{probe.get('completed', 0):>8}/{probe.get('submitted', 0):<8}"
+                f"{len(run['hub_api_failures']):>10}"
+            )
+            if run.get("error"):
+                print(f"{'':<14}error: {run['error']}")
+    else:
+        print(f"\n{TITLES['quorum']}")
+        print(f"{'run':<14}{'primary -> survivor':<26}{'promoted alone':>15}"
+              f"{'acked alone':>12}{'back s':>8}{'lost':>6}{'rejoin s':>10}")  # fmt: skip
+        for run in results["quorum"]:
+            print(
+                f"{run['label']:<14}{run['old_primary'] + ' -> ' + run['survivor']:<26}"
+                f"{'yes' if run.get('survivor_promoted_without_majority') else 'no':>15}"
+                f"{run.get('acked_without_majority', 'na')!s:>12}"
+                f"{seconds(run.get('return_s')):>8}{run.get('lost', 'na')!s:>6}"
+                f"{seconds(run.get('rejoin', {}).get('seconds')):>10}"
+            )
+            for problem in ("error", "verify_error"):
+                if run.get(problem):
+                    print(f"{'':<14}{problem}: {run[problem]}")
+
+
 def summary_line(results: dict[str, list[dict[str, Any]]], ttl: int) -> str:
     database = [
-        run for kind in ("hard", "heavy", "graceful", "switchover") for run in results[kind]
+        run
+        for kind in ("hard", "heavy", "graceful", "switchover", "witness", "quorum")
+        for run in results[kind]
     ]
     hard_median, hard_max = median_max(results["hard"])
     graceful_median, graceful_max = median_max(results["graceful"])
     switchover_median, switchover_max = median_max(results["switchover"])
     redis_median, _ = median_max(results["redis"])
+    _, witness_gap_max = median_max(results["witness"])
+    quorum_return_median, quorum_return_max = median_max(results["quorum"])
     every = database + results["redis"]
     failed = sum(1 for run in every if run.get("gap_s") is None or run.get("verify_error"))
     pairs = {
@@ -322,6 +531,18 @@ def summary_line(results: dict[str, list[dict[str, Any]]], ttl: int) -> str:
         "lost_writes": str(sum(run.get("lost", 0) for run in database)),
         "redis_outage_median_s": seconds(redis_median),
         "redis_lost_tasks": str(sum(run.get("lost", 0) for run in results["redis"])),
+        "witness_gap_max_s": seconds(witness_gap_max),
+        "witness_leader_changes": str(
+            sum(len(run["leaders_seen"]) != 1 for run in results["witness"])
+        ),
+        "quorum_acked_without_majority": str(
+            sum(run.get("acked_without_majority", 0) for run in results["quorum"])
+        ),
+        "quorum_split_brain": str(
+            sum(bool(run.get("survivor_promoted_without_majority")) for run in results["quorum"])
+        ),
+        "quorum_return_median_s": seconds(quorum_return_median),
+        "quorum_return_max_s": seconds(quorum_return_max),
         "ttl_s": str(ttl),
         "hard_kill_over_ttl": "na" if hard_median is None else f"{hard_median / ttl:.2f}",
         "failed_runs": str(failed),
@@ -383,14 +604,19 @@ def make_context(args: argparse.Namespace) -> Context:
 
 
 def once_for_verify(ctx: Context, path: Path) -> int:
-    """One hard kill and one Redis master kill, reported to PATH for the verify step."""
+    """One witness kill, quorum loss, hard kill and Redis master kill, reported to PATH
+    for the verify step."""
     report: dict[str, Any] = {"started_at": time.time(), "ttl_s": ctx.ttl, "errors": []}
     try:
+        # The etcd faults first: the hard kill and the Redis kill then leave the cluster
+        # in the state that test_after_failover.py checks.
+        report["witness"] = measure_witness(ctx, "verify")
+        report["quorum"] = measure_quorum(ctx, "verify")
         report["hard_kill"] = measure_database(ctx, "hard", "verify", keep_ids=True)
         report["redis"] = measure_redis(ctx, "verify")
     except hakit.HAError as error:
         report["errors"].append(str(error))
-    for part in ("hard_kill", "redis"):
+    for part in ("hard_kill", "redis", "witness", "quorum"):
         if report.get(part, {}).get("error"):
             report["errors"].append(f"{part}: {report[part]['error']}")
     report["containers"] = {
@@ -409,6 +635,7 @@ def once_for_verify(ctx: Context, path: Path) -> int:
     path.write_text(json.dumps(report, indent=2) + "\n")
 
     hard, redis = report.get("hard_kill", {}), report.get("redis", {})
+    witness, quorum = report.get("witness", {}), report.get("quorum", {})
     rejoin = hard.get("rejoin", {})
     print(f"report: {path}")
     for error in report["errors"]:
@@ -424,6 +651,12 @@ def once_for_verify(ctx: Context, path: Path) -> int:
         "redis_outage_s": seconds(redis.get("gap_s")),
         "redis_lost_tasks": redis.get("lost"),
         "redis_lost_after_kill": redis.get("after_kill", {}).get("lost"),
+        "witness_gap_s": seconds(witness.get("gap_s")),
+        "witness_lost_writes": witness.get("lost"),
+        "quorum_acked_without_majority": quorum.get("acked_without_majority"),
+        "quorum_split_brain": quorum.get("survivor_promoted_without_majority"),
+        "quorum_return_s": seconds(quorum.get("return_s")),
+        "quorum_lost_writes": quorum.get("lost"),
         "ttl_s": ctx.ttl,
     }
     print(" ".join(f"{key}={value}" for key, value in pairs.items()))
@@ -474,7 +707,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--once-for-verify",
         action="store_true",
-        help="one hard kill and one Redis kill, reported to --report (Molecule side effect)",
+        help="one run each of hard, redis, witness, quorum, reported to --report (side effect)",
     )
     parser.add_argument("--report", type=Path, help="JSON report of --once-for-verify")
     args = parser.parse_args()
@@ -500,12 +733,15 @@ def main() -> None:
         ctx.wait_healthy()
         for kind in args.kinds:
             for run in range(1, args.runs + 1):
-                if kind == "redis":
-                    results[kind].append(measure_redis(ctx, f"redis-{run}"))
-                else:
-                    results[kind].append(measure_database(ctx, kind, f"{kind}-{run}"))
+                label = f"{kind}-{run}"
+                measure = MEASURES.get(kind)
+                results[kind].append(
+                    measure(ctx, label) if measure else measure_database(ctx, kind, label)
+                )
             if kind == "redis":
                 print_redis_table(results[kind])
+            elif kind in ("witness", "quorum"):
+                print_quorum_table(kind, results)
             else:
                 print_database_table(kind, results[kind], ctx.ttl)
             if kind == "hard" and args.heavy > 0:

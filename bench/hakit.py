@@ -172,10 +172,13 @@ def wait_until(check: Callable[[], T], timeout: float, what: str, interval: floa
 # -- HTTP: Patroni and etcd ---------------------------------------------------------
 
 
-def http_json(url: str, timeout: float = 2.0) -> tuple[int, Any]:
+def http_json(
+    url: str, timeout: float = 2.0, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     """GET url and return (status, decoded JSON body or None). Network errors raise."""
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             status, body = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, body = error.code, error.read()
@@ -291,6 +294,15 @@ def psql_as_postgres(container: str, sql: str, timeout: float = 30) -> str:
     ).strip()  # fmt: skip
 
 
+def is_primary(container: str) -> bool:
+    """Whether the container's PostgreSQL runs as a primary; one that does not answer
+    accepts no writes either, so it is not."""
+    try:
+        return psql_as_postgres(container, "SELECT pg_is_in_recovery()", timeout=10) == "f"
+    except HAError:
+        return False
+
+
 def replica_timeline(container: str) -> int | None:
     """The timeline a replica receives, from pg_stat_wal_receiver."""
     out = psql_as_postgres(container, "SELECT received_tli FROM pg_stat_wal_receiver")
@@ -347,6 +359,22 @@ def haproxy_problems(password: str) -> list[str]:
                     problems.append(f"{hub}'s HAProxy :{port} does not reach {what}")
             except Exception as error:
                 problems.append(f"{hub}'s HAProxy :{port}: {type(error).__name__}: {error}")
+    return problems
+
+
+def hub_api_problems() -> list[str]:
+    """Hubs whose HAProxy does not pass GET /api/ready on to a hub API that answers 200."""
+    problems = []
+    for hub in HUBS:
+        url = f"http://{container_ip(hub)}:{HAPROXY_HUB_PORT}/api/ready"
+        try:
+            # The hub answers only the names in its ALLOWED_HOSTS; localhost is always one.
+            status, _ = http_json(url, headers={"Host": "localhost"})
+        except (OSError, HAError) as error:
+            problems.append(f"{url}: {error}")
+            continue
+        if status != 200:
+            problems.append(f"{url}: {status}")
     return problems
 
 
@@ -800,6 +828,12 @@ class Writer:
 
     def acked_after(self, moment: float) -> int:
         return sum(1 for attempt in self.attempts if attempt.acked and attempt.finished > moment)
+
+    def acked_sent_between(self, start: float, end: float) -> int:
+        """Writes sent after START and acknowledged before END: with the primary dead
+        at START, only a new primary can have acknowledged them (a write in flight at
+        START may be acknowledged by the old one just before it died)."""
+        return sum(1 for a in self.attempts if a.acked and a.started > start and a.finished < end)
 
     def summary(self, fault_at: float) -> dict[str, Any]:
         """The run's figures; gap_s is the write unavailability across the fault."""

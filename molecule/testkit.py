@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -9,12 +10,16 @@ from typing import Any
 import pytest
 from testinfra.host import Host
 
-# Fetches a URL inside a host and prints the status and the body on one line each; the
-# host's own python3 is enough, so the check does not depend on curl.
-_FETCH = (
-    "import sys, urllib.request, urllib.error\n"
+# Sends one HTTP request inside a host and prints the status and the body on one line
+# each; the host's own python3 is enough, so the check does not depend on curl.
+# argv: url, method, JSON body or "", JSON object of headers.
+_REQUEST = (
+    "import json, sys, urllib.request, urllib.error\n"
+    "url, method, body, headers = sys.argv[1:5]\n"
+    "request = urllib.request.Request(url, data=body.encode() or None, method=method,\n"
+    "                                 headers=json.loads(headers))\n"
     "try:\n"
-    "    r = urllib.request.urlopen(sys.argv[1], timeout=10)\n"
+    "    r = urllib.request.urlopen(request, timeout=10)\n"
     "except urllib.error.HTTPError as e:\n"
     "    r = e\n"
     "print(r.status if hasattr(r, 'status') else r.code)\n"
@@ -22,11 +27,32 @@ _FETCH = (
 )
 
 
+def request(
+    host: Host,
+    url: str,
+    method: str = "GET",
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str]:
+    """An HTTP request from inside the host (a JSON body when given): (status, body)."""
+    headers = dict(headers or {})
+    if body is not None:
+        headers.setdefault("Content-Type", "application/json")
+    out = host.check_output(
+        "python3 -c %s %s %s %s %s",
+        _REQUEST,
+        url,
+        method,
+        "" if body is None else json.dumps(body),
+        json.dumps(headers),
+    )
+    status, _, text = out.partition("\n")
+    return int(status), text
+
+
 def fetch(host: Host, url: str) -> tuple[int, str]:
     """GET url from inside the host: (status, body)."""
-    out = host.check_output("python3 -c %s %s", _FETCH, url)
-    status, _, body = out.partition("\n")
-    return int(status), body
+    return request(host, url)
 
 
 def wait_for(

@@ -3,6 +3,10 @@
 DJANGO_SETTINGS_MODULE is set here, after the servers are up and the UNIBOS_*
 variables exported; pytest-django's own (trylast) pytest_configure then finds Django
 set up and blocks database access outside django_db tests.
+
+The app connects as APP_ROLE, neither superuser nor BYPASSRLS, as on a hub: either
+would skip row-level security, and the tenancy tests would pass for nothing. The
+server's superuser (postgresql_server) stays for administration.
 """
 
 import os
@@ -16,12 +20,15 @@ import django
 import psycopg
 import pytest
 import redis
+from psycopg import sql
 from unibos.celery import app
 
 from tests.servers import PostgreSQL, Redis, SentinelCluster, free_port
 from tests.workers import WorkerProcess, node_name, worker_environment
 
 _servers = pytest.StashKey[tuple[Path, PostgreSQL, Redis]]()
+
+APP_ROLE = "unibos_app"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,11 +49,21 @@ def pytest_configure(config: pytest.Config) -> None:
         dbname="postgres",
         autocommit=True,
     ) as connection:
-        connection.execute("CREATE DATABASE unibos")
+        app_password = secrets.token_urlsafe(16)
+        # CREATEDB: pytest-django creates the test database as the app's role.
+        connection.execute(
+            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB PASSWORD {}").format(
+                sql.Identifier(APP_ROLE), sql.Literal(app_password)
+            )
+        )
+        connection.execute(
+            sql.SQL("CREATE DATABASE unibos OWNER {}").format(sql.Identifier(APP_ROLE))
+        )
 
     secrets_dir = base / "secrets"
     secrets_dir.mkdir()
-    (secrets_dir / "db_password").write_text(postgresql.password + "\n")
+    (secrets_dir / "db_password").write_text(app_password + "\n")
+    (secrets_dir / "signing_key_passphrase").write_text(secrets.token_urlsafe(24) + "\n")
     (secrets_dir / "redis_password").write_text(redis_server.password + "\n")
     data_dir = base / "data"
     data_dir.mkdir()
@@ -58,7 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "UNIBOS_DB_HOST": "127.0.0.1",
             "UNIBOS_DB_PORT": str(postgresql.port),
             "UNIBOS_DB_NAME": "unibos",
-            "UNIBOS_DB_USER": postgresql.user,
+            "UNIBOS_DB_USER": APP_ROLE,
             "UNIBOS_DB_PASSWORD_FILE": str(secrets_dir / "db_password"),
             "UNIBOS_REDIS_HOST": "127.0.0.1",
             "UNIBOS_REDIS_PORT": str(redis_server.port),
@@ -68,6 +85,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "UNIBOS_HEALTH_CHECK_INTERVAL": "60",
             "UNIBOS_DATA_DIR": str(data_dir),
             "UNIBOS_LOG_LEVEL": "INFO",
+            "UNIBOS_SIGNING_KEY_PASSPHRASE_FILE": str(secrets_dir / "signing_key_passphrase"),
+            "UNIBOS_JWT_ISSUER": "unibos-hub-test",
+            "UNIBOS_ACCESS_TOKEN_TTL": "900",
+            "UNIBOS_NODE_TOKEN_TTL": "3600",
         }
     )
     os.environ["DJANGO_SETTINGS_MODULE"] = "unibos.settings"

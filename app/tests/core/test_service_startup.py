@@ -38,6 +38,21 @@ def test_gunicorn_refuses_to_boot_the_hub_with_a_short_secret_key():
     assert "UNIBOS_SECRET_KEY" in completed.stderr
 
 
+def test_gunicorn_refuses_to_boot_the_hub_as_a_database_superuser(postgresql_server, tmp_path):
+    password_file = tmp_path / "superuser_password"
+    password_file.write_text(postgresql_server.password)
+    completed = run(
+        [str(BIN / "gunicorn"), "unibos.wsgi:application", "--bind", f"127.0.0.1:{free_port()}"],
+        hub_environment(
+            UNIBOS_DB_USER=postgresql_server.user, UNIBOS_DB_PASSWORD_FILE=str(password_file)
+        ),
+    )
+
+    assert completed.returncode != 0
+    assert "unibos.E010" in completed.stderr
+    assert "UNIBOS_DB_USER" in completed.stderr
+
+
 def test_gunicorn_serves_the_health_endpoint_with_good_settings(worker, tmp_path):
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("wb")

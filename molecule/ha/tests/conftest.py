@@ -133,3 +133,39 @@ def cluster() -> Cluster:
 def hosts(cluster: Cluster) -> dict[str, Host]:
     """The containers by name: hosts["rocksteady"], hosts["bebop"], hosts["witness"]."""
     return cluster.hosts
+
+
+# Written by the side effect (bench/failover.py --once-for-verify --report).
+REPORT = "failover.json"
+
+
+# Session-scoped like `cluster`, and first in each test's arguments, so that a missing
+# report skips the test before the cluster is even looked at.
+@pytest.fixture(scope="session")
+def report(request):
+    directory = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY")
+    if not directory:
+        pytest.skip("MOLECULE_EPHEMERAL_DIRECTORY is not set: no side effect report to read")
+    path = Path(directory) / REPORT
+    if not path.exists():
+        pytest.skip(
+            f"no {path}: the side effect (bench/failover.py --once-for-verify) has not run "
+            "yet; the verify before it checks the steady state only"
+        )
+    request.getfixturevalue("cluster")  # the containers are up (fails otherwise)
+    data = json.loads(path.read_text())
+    recorded = {name: entry["id"] for name, entry in data.get("containers", {}).items()}
+    current = {name: hakit.container_id(name) for name in MEMBERS}
+    if recorded != current:
+        pytest.skip(f"{path} describes containers that no longer exist; run the side effect")
+    return data
+
+
+def part(report, name):
+    """A section of the report, failing when the side effect did not complete it."""
+    if name not in report:
+        pytest.fail(f"the side effect did not get to {name}: {report.get('errors')}")
+    section = report[name]
+    if section.get("error"):
+        pytest.fail(f"{name} went wrong during the side effect: {section['error']}")
+    return section

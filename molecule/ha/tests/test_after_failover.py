@@ -1,52 +1,14 @@
-"""After the side effect: the primary hub's container was SIGKILLed while a writer wrote
-through the other hub's HAProxy, then started again; then the Redis master was killed
-while a Celery probe submitted tasks (bench/failover.py --once-for-verify, run by
-side_effect.yml). The report it wrote says what happened during the faults; the cluster
-itself says where it ended up.
+"""After the side effect's last two faults: the primary hub's container was SIGKILLed
+while a writer wrote through the other hub's HAProxy, then started again; then the
+Redis master was killed while a Celery probe submitted tasks (bench/failover.py
+--once-for-verify, run by side_effect.yml; its etcd faults came first, test_quorum.py).
+The report it wrote says what happened during the faults; the cluster itself says
+where it ended up.
 
 The first verify runs before the side effect: these tests skip there, saying so.
 """
 
-import json
-import os
-from pathlib import Path
-
-import pytest
-from conftest import HUBS, MEMBERS, hakit, wait_for
-
-REPORT = "failover.json"
-
-
-# Session-scoped like `cluster`, and first in each test's arguments, so that a missing
-# report skips the test before the cluster is even looked at.
-@pytest.fixture(scope="session")
-def report(request):
-    directory = os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY")
-    if not directory:
-        pytest.skip("MOLECULE_EPHEMERAL_DIRECTORY is not set: no side effect report to read")
-    path = Path(directory) / REPORT
-    if not path.exists():
-        pytest.skip(
-            f"no {path}: the side effect (bench/failover.py --once-for-verify) has not run "
-            "yet; the verify before it checks the steady state only"
-        )
-    request.getfixturevalue("cluster")  # the containers are up (fails otherwise)
-    data = json.loads(path.read_text())
-    recorded = {name: entry["id"] for name, entry in data.get("containers", {}).items()}
-    current = {name: hakit.container_id(name) for name in MEMBERS}
-    if recorded != current:
-        pytest.skip(f"{path} describes containers that no longer exist; run the side effect")
-    return data
-
-
-def part(report, name):
-    """A section of the report, failing when the side effect did not complete it."""
-    if name not in report:
-        pytest.fail(f"the side effect did not get to {name}: {report.get('errors')}")
-    section = report[name]
-    if section.get("error"):
-        pytest.fail(f"{name} went wrong during the side effect: {section['error']}")
-    return section
+from conftest import HUBS, hakit, part, wait_for
 
 
 def test_writes_resumed_through_the_same_haproxy_address(report):

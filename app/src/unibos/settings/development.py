@@ -29,3 +29,16 @@ UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", _LOCAL / "data")
 UNIBOS_CLEANUP_MAX_AGE_DAYS = env.integer("UNIBOS_CLEANUP_MAX_AGE_DAYS", 7, minimum=1)
 UNIBOS_WORKER_HEARTBEAT_INTERVAL = env.integer("UNIBOS_WORKER_HEARTBEAT_INTERVAL", 10, minimum=1)
 UNIBOS_WORKER_CONCURRENCY = env.integer("UNIBOS_WORKER_CONCURRENCY", 0, minimum=0)
+
+# The hub's side of identity: it signs JWTs with keys encrypted by this passphrase.
+UNIBOS_SIGNING_KEY_PASSPHRASE = env.secret(
+    "UNIBOS_SIGNING_KEY_PASSPHRASE", "development-only-signing-key-passphrase"
+)
+UNIBOS_JWT_ISSUER = env.string("UNIBOS_JWT_ISSUER", "unibos-hub")
+UNIBOS_ACCESS_TOKEN_TTL = env.integer("UNIBOS_ACCESS_TOKEN_TTL", 900, minimum=60)
+UNIBOS_NODE_TOKEN_TTL = env.integer("UNIBOS_NODE_TOKEN_TTL", 3600, minimum=60)
+
+# The node's side of identity (docs/architecture.md), with its state under ./var.
+UNIBOS_HUB_URL = env.string("UNIBOS_HUB_URL", "")
+UNIBOS_NODE_STATE_DIR = env.path("UNIBOS_NODE_STATE_DIR", _LOCAL / "node-state")
+UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, minimum=1)

@@ -20,3 +20,10 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_RE
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", QUEUES)
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = base.beat_schedule(UNIBOS_HEALTH_CHECK_INTERVAL)
+
+# Identity: the hub signs JWTs (unibos.identity.keys). An empty passphrase is refused
+# by check unibos.E011, so that the settings still load for the checks to say so.
+UNIBOS_SIGNING_KEY_PASSPHRASE = env.secret("UNIBOS_SIGNING_KEY_PASSPHRASE", "")
+UNIBOS_JWT_ISSUER = env.string("UNIBOS_JWT_ISSUER", "unibos-hub")
+UNIBOS_ACCESS_TOKEN_TTL = env.integer("UNIBOS_ACCESS_TOKEN_TTL", 900, minimum=60)
+UNIBOS_NODE_TOKEN_TTL = env.integer("UNIBOS_NODE_TOKEN_TTL", 3600, minimum=60)

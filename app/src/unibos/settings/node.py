@@ -24,3 +24,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
+
+# Optional: a node that is not enrolled yet still serves /api/health. When set it wins
+# over the hub URL that `unibos enrol` recorded, so a node can follow a moved hub.
+UNIBOS_HUB_URL = env.string("UNIBOS_HUB_URL", "")
+UNIBOS_NODE_STATE_DIR = env.path("UNIBOS_NODE_STATE_DIR", Path("/var/lib/unibos/node/state"))
+UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, minimum=1)

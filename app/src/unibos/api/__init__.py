@@ -1,0 +1,1 @@
+"""The JSON HTTP API: bearer authentication, error bodies, views, the OpenAPI document."""

@@ -1,0 +1,106 @@
+"""Enrolment: an admin makes a one-time token, a node spends it on its own credential."""
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+
+from unibos.api import openapi, representations
+from unibos.api.auth import Caller, authenticated
+from unibos.api.body import Body
+from unibos.api.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded
+from unibos.identity import enrolment, limits
+
+MIN_TTL_SECONDS = 60
+MAX_TTL_SECONDS = 7 * 24 * 3600
+
+CREATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "ttl_seconds": {
+            "type": "integer",
+            "minimum": MIN_TTL_SECONDS,
+            "maximum": MAX_TTL_SECONDS,
+            "default": enrolment.DEFAULT_TTL_SECONDS,
+        }
+    },
+}
+CREATED = {
+    "type": "object",
+    "required": ["token", "expires_at"],
+    "properties": {"token": {"type": "string"}, "expires_at": representations.TIMESTAMP},
+}
+ENROL = {
+    "type": "object",
+    "required": ["token", "name", "version"],
+    "additionalProperties": False,
+    "properties": {
+        "token": {"type": "string"},
+        "name": {"type": "string", "maxLength": 100},
+        "version": {"type": "string", "maxLength": 50},
+        "organization": {"type": "string", "description": "must be the token's, if given"},
+    },
+}
+ENROLLED = {
+    "type": "object",
+    "required": ["node_id", "credential", "organization", "issuer", "jwks_url"],
+    "properties": {
+        "node_id": {"type": "string", "format": "uuid"},
+        "credential": {"type": "string"},
+        "organization": representations.ORGANIZATION,
+        "issuer": {"type": "string"},
+        "jwks_url": {"type": "string", "format": "uri"},
+    },
+}
+
+
+@openapi.operation(
+    summary="A one-time enrolment token into the organization (admin or owner), shown once",
+    auth="bearer",
+    request=CREATE,
+    responses={201: CREATED, 400: openapi.ERROR, 401: openapi.ERROR, 403: openapi.ERROR},
+)
+@endpoint("POST")
+@authenticated()
+def enrolment_tokens(request: HttpRequest, caller: Caller) -> JsonResponse:
+    caller.require("admin")
+    ttl = Body(request, ("ttl_seconds",)).integer(
+        "ttl_seconds",
+        default=enrolment.DEFAULT_TTL_SECONDS,
+        minimum=MIN_TTL_SECONDS,
+        maximum=MAX_TTL_SECONDS,
+    )
+    secret, token = enrolment.create_token(caller.organization, caller.user, ttl)
+    return JsonResponse(
+        {"token": secret, "expires_at": representations.timestamp(token.expires_at)}, status=201
+    )
+
+
+@openapi.operation(
+    summary="Enrol a node with an enrolment token: its id and credential, shown once",
+    request=ENROL,
+    responses={201: ENROLLED, 400: openapi.ERROR, 403: openapi.ERROR, 409: LIMIT_ERROR},
+)
+@endpoint("POST")
+def enrol(request: HttpRequest) -> JsonResponse:
+    body = Body(request, ("token", "name", "version", "organization"))
+    secret = body.string("token", max_length=100)
+    name = body.string("name", max_length=100)
+    version = body.string("version", max_length=50)
+    slug = body.optional_string("organization", max_length=50)
+    try:
+        node, credential = enrolment.enrol(secret, name, version, slug)
+    except enrolment.EnrolmentRefused as error:
+        raise ApiError(403, "enrolment_refused", str(error)) from None
+    except limits.LimitExceeded as error:
+        raise limit_exceeded(error) from None
+    return JsonResponse(
+        {
+            "node_id": str(node.pk),
+            "credential": credential,
+            "organization": representations.organization(node.organization),
+            "issuer": settings.UNIBOS_JWT_ISSUER,
+            "jwks_url": request.build_absolute_uri(reverse("jwks")),
+        },
+        status=201,
+    )

@@ -1,0 +1,195 @@
+"""The OpenAPI 3.1 document of a deployment, built from the views themselves.
+
+Interface (shared by the hub's `unibos.api` and the node's `unibos.node`):
+
+- `@operation(method=None, *, summary, request=None, responses, auth=None,
+  description=None)` records one HTTP method of a view function: `request` and each
+  value of `responses` (keyed by status code) are JSON Schema dicts, or None for no
+  body; `auth` is `"bearer"` (a JWT in `Authorization: Bearer`) or None (open). Stack
+  one decorator per method the view answers; `method` defaults to POST when there is a
+  request body, GET otherwise. It returns the view itself, so it can also describe a
+  view defined elsewhere: `operation(summary=...)(views.health)`. Put it outermost
+  (above decorators built with functools.wraps), or innermost: both keep the record.
+- `ERROR` is the JSON Schema of the `{"error", "detail"}` body of every error.
+- `document(title, patterns) -> dict` walks URL patterns (a list of them, a urlconf
+  module, or its dotted name), following `include()`, and describes every path whose
+  view recorded an operation; `<int:id>` and the like become `{id}` path parameters.
+- `schema_view(title, urlconf=None) -> view`: a GET view answering that document as
+  JSON (urlconf None: the deployment's ROOT_URLCONF).
+
+Only views that recorded an operation appear, so an undocumented endpoint is missing
+from the document rather than described wrongly.
+"""
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from http import HTTPStatus
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver
+from django.urls.converters import IntConverter, UUIDConverter
+from django.views.decorators.http import require_safe
+
+from unibos import __version__
+
+Schema = dict[str, Any]
+View = Callable[..., Any]
+
+ATTRIBUTE = "openapi_operations"
+# `<int:id>` or `<id>` in a Django route.
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+AUTH_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+
+ERROR: Schema = {
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "a machine-readable code"},
+        "detail": {"type": "string", "description": "names the field, limit or token at fault"},
+    },
+}
+
+
+def operation(
+    method: str | None = None,
+    *,
+    summary: str,
+    responses: dict[int, Schema | None],
+    request: Schema | None = None,
+    auth: str | None = None,
+    description: str | None = None,
+) -> Callable[[View], View]:
+    verb = (method or ("POST" if request is not None else "GET")).upper()
+    if verb not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    if auth is not None and auth not in AUTH_SCHEMES:
+        raise ValueError(f"auth must be None or one of {', '.join(AUTH_SCHEMES)}, not {auth!r}")
+    record = {
+        "summary": summary,
+        "description": description,
+        "request": request,
+        "responses": responses,
+        "auth": auth,
+    }
+
+    def describe(view: View) -> View:
+        # A new dict: functools.wraps copies the attribute, so the wrapped function and
+        # its wrapper may share one, and a decorator must not change another view's.
+        setattr(view, ATTRIBUTE, {**getattr(view, ATTRIBUTE, {}), verb: record})
+        return view
+
+    return describe
+
+
+def operations(view: View) -> dict[str, dict[str, Any]]:
+    """The methods a view recorded, each with its operation; empty when undocumented."""
+    return dict(getattr(view, ATTRIBUTE, {}))
+
+
+def endpoints(
+    patterns: Sequence[URLPattern | URLResolver],
+) -> Iterator[tuple[str, URLPattern, dict[str, Any]]]:
+    """Each URL pattern under `patterns` with its full route and the converters of the
+    route's parameters, `include()`s followed."""
+    for entry in patterns:
+        converters = dict(getattr(entry.pattern, "converters", {}))
+        if isinstance(entry, URLResolver):
+            for route, pattern, inner in endpoints(entry.url_patterns):
+                yield str(entry.pattern) + route, pattern, {**converters, **inner}
+        else:
+            yield str(entry.pattern), entry, converters
+
+
+def document(title: str, patterns: Sequence[URLPattern | URLResolver] | ModuleType | str) -> Schema:
+    paths: dict[str, Schema] = {}
+    for route, pattern, converters in endpoints(_patterns(patterns)):
+        recorded = operations(pattern.callback)
+        if not recorded:
+            continue
+        path, parameters = _path(route, converters)
+        item = paths.setdefault(path, {})
+        for method, record in recorded.items():
+            item[method.lower()] = _operation(pattern, method, record, parameters)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": __version__},
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "securitySchemes": AUTH_SCHEMES,
+            "schemas": {"Error": ERROR},
+        },
+    }
+
+
+def schema_view(title: str, urlconf: Sequence[Any] | ModuleType | str | None = None) -> View:
+    @operation(summary="This OpenAPI document", responses={200: {"type": "object"}})
+    @require_safe
+    def openapi_document(request: HttpRequest) -> JsonResponse:
+        return JsonResponse(document(title, urlconf or settings.ROOT_URLCONF))
+
+    return openapi_document
+
+
+def _patterns(
+    source: Sequence[URLPattern | URLResolver] | ModuleType | str,
+) -> Sequence[URLPattern | URLResolver]:
+    module = import_module(source) if isinstance(source, str) else source
+    return module.urlpatterns if isinstance(module, ModuleType) else module
+
+
+def _path(route: str, converters: dict[str, Any]) -> tuple[str, list[Schema]]:
+    """`api/members/<int:id>` as `/api/members/{id}`, with its path parameters."""
+    names = _PARAMETER.findall(route)
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _parameter_schema(converters.get(name)),
+        }
+        for name in names
+    ]
+    return "/" + _PARAMETER.sub(r"{\1}", route), parameters
+
+
+def _parameter_schema(converter: Any) -> Schema:
+    if isinstance(converter, IntConverter):
+        return {"type": "integer", "minimum": 0}
+    if isinstance(converter, UUIDConverter):
+        return {"type": "string", "format": "uuid"}
+    return {"type": "string"}
+
+
+def _operation(
+    pattern: URLPattern, method: str, record: dict[str, Any], parameters: list[Schema]
+) -> Schema:
+    result: Schema = {
+        "operationId": f"{pattern.name or pattern.callback.__name__}_{method.lower()}",
+        "summary": record["summary"],
+        "responses": {
+            str(status): _response(status, schema) for status, schema in record["responses"].items()
+        },
+    }
+    if record["description"]:
+        result["description"] = record["description"]
+    if parameters:
+        result["parameters"] = parameters
+    if record["request"] is not None:
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": record["request"]}},
+        }
+    result["security"] = [{record["auth"]: []}] if record["auth"] else []
+    return result
+
+
+def _response(status: int, schema: Schema | None) -> Schema:
+    response: Schema = {"description": HTTPStatus(status).phrase}
+    if schema is not None:
+        response["content"] = {"application/json": {"schema": schema}}
+    return response

@@ -1,0 +1,20 @@
+"""The hub's API (unibos.urls includes it on the hub and in development)."""
+
+from django.urls import path
+
+from unibos.api import enrolment, jwks, me, members, nodes, openapi, organization, tokens
+
+urlpatterns = [
+    path(".well-known/jwks.json", jwks.jwks, name="jwks"),
+    path("api/openapi.json", openapi.schema_view("UNIBOS hub API"), name="openapi"),
+    path("api/auth/token", tokens.user_token, name="auth-token"),
+    path("api/me", me.me, name="me"),
+    path("api/organization", organization.organization, name="organization"),
+    path("api/members", members.members, name="members"),
+    path("api/members/<int:member_id>", members.member, name="member"),
+    path("api/enrolment-tokens", enrolment.enrolment_tokens, name="enrolment-tokens"),
+    path("api/nodes", nodes.nodes, name="nodes"),
+    path("api/nodes/enrol", enrolment.enrol, name="node-enrol"),
+    path("api/nodes/token", tokens.node_token, name="node-token"),
+    path("api/nodes/<uuid:node_id>", nodes.node, name="node"),
+]

@@ -1,0 +1,18 @@
+"""`unibos`: enrol this node with a hub, show its identity and hub, log a user in."""
+
+import click
+
+from unibos.cli.node.enrol import enrol
+from unibos.cli.node.login import login
+from unibos.cli.node.status import status
+
+
+@click.group()
+@click.version_option(package_name="unibos")
+def cli() -> None:
+    """This UNIBOS node's identity and its hub (settings from the UNIBOS_* environment)."""
+
+
+cli.add_command(enrol)
+cli.add_command(status)
+cli.add_command(login)

@@ -1,0 +1,20 @@
+import pytest
+
+
+@pytest.mark.urls("unibos.node.urls")
+def test_the_node_describes_its_endpoints_in_openapi(client):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"] == "3.1.0"
+    assert document["info"]["title"] == "UNIBOS node API"
+    paths = document["paths"]
+    assert sorted(paths) == ["/api/auth/token", "/api/me", "/api/node", "/api/openapi.json"]
+    assert list(paths["/api/auth/token"]) == ["post"]
+    assert paths["/api/auth/token"]["post"]["security"] == []
+    for path in ("/api/me", "/api/node"):
+        assert paths[path]["get"]["security"] == [{"bearer": []}]
+        assert set(paths[path]["get"]["responses"]) == {"200", "401", "403", "503"}
+    login = paths["/api/auth/token"]["post"]["requestBody"]["content"]["application/json"]
+    assert login["schema"]["required"] == ["username", "password"]
