@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HUB_URL := http://127.0.0.1:8000
 NODE_URL := http://127.0.0.1:8001
 
-.PHONY: up down test setup image wheelhouse lint test-app test-molecule test-molecule-default test-molecule-ha bench bench-failover
+.PHONY: up down test setup image wheelhouse lint test-app test-molecule test-molecule-default test-molecule-ha bench bench-failover bench-sync
 
 up: setup image wheelhouse
 	scripts/dev-host start
@@ -59,3 +59,8 @@ bench: setup image wheelhouse
 # Failover timings on the `ha` scenario's three containers (created if absent).
 bench-failover: setup image wheelhouse
 	python3 bench/failover.py --create
+
+# Sync: routing decisions, hub switch, offline backlog replay, conflict rate (servers
+# of its own; no containers).
+bench-sync: setup
+	python3 bench/sync.py

@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from unibos.api import openapi
 from unibos.identity import tenancy
 from unibos.identity.models import EnrolmentToken, Membership, Node, Organization
+from unibos.sync.models import SyncConflict
 
 from tests.api.tenants import Tenant
 from tests.identity import factories
@@ -30,6 +31,24 @@ def member_of_b(method: str, body: dict | None = None) -> dict[str, Attack]:
 
 def node_of_b(method: str) -> dict[str, Attack]:
     return {method: lambda a, b: (reverse("node", args=[b.node.pk]), None)}
+
+
+def conflict_of(tenant: Tenant) -> int:
+    """A sync conflict of the tenant's, made as the hub makes them."""
+    side = {
+        "value": "x",
+        "hlc": "0000000000001:00000:" + str(tenant.node.pk),
+        "node_id": str(tenant.node.pk),
+    }
+    with tenancy.system():
+        return SyncConflict.unscoped.create(
+            organization=tenant.org,
+            collection="notes",
+            record_id="n1",
+            field="title",
+            winner=side,
+            loser=side,
+        ).pk
 
 
 ENDPOINTS: dict[str, tuple[dict[str, Attack], set[int]]] = {
@@ -73,6 +92,17 @@ ENDPOINTS: dict[str, tuple[dict[str, Attack], set[int]]] = {
         {404},
     ),
     "node": ({**node_of_b("GET"), **node_of_b("DELETE")}, {404}),
+    # Sync: pushing takes a node token; the feed and the conflicts are A's own.
+    "sync-push": ({"POST": lambda a, b: ("", {"node_id": str(b.node.pk),
+                                              "organization": b.org.pk, "operations": []})},
+                  {403}),
+    "sync-changes": (OPEN, {200}),
+    "conflicts": (OPEN, {200}),
+    "conflict-resolve": (
+        {"POST": lambda a, b: (reverse("conflict-resolve", args=[conflict_of(b)]),
+                               {"keep": "local"})},
+        {404},
+    ),
 }  # fmt: skip
 
 

@@ -27,6 +27,7 @@ ORGANIZATION = {"id": 7, "slug": "acme", "name": "Acme"}
 def node_config(tmp_path, settings) -> NodeConfig:
     settings.UNIBOS_NODE_STATE_DIR = tmp_path / "state"
     settings.UNIBOS_HUB_URL = ""
+    settings.UNIBOS_HUBS = []
     settings.UNIBOS_JWKS_REFRESH_INTERVAL = 300
     return NodeConfig.from_settings()
 

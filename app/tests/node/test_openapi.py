@@ -10,7 +10,10 @@ def test_the_node_describes_its_endpoints_in_openapi(client):
     assert document["openapi"] == "3.1.0"
     assert document["info"]["title"] == "UNIBOS node API"
     paths = document["paths"]
-    assert sorted(paths) == ["/api/auth/token", "/api/me", "/api/node", "/api/openapi.json"]
+    assert sorted(paths) == [
+        *("/api/auth/token", "/api/conflicts", "/api/conflicts/{conflict_id}/resolve"),
+        *("/api/me", "/api/node", "/api/openapi.json"),
+    ]
     assert list(paths["/api/auth/token"]) == ["post"]
     assert paths["/api/auth/token"]["post"]["security"] == []
     for path in ("/api/me", "/api/node"):

@@ -1,6 +1,6 @@
 """The hub's API (unibos.urls includes it on the hub and in development)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from unibos.api import enrolment, jwks, me, members, nodes, openapi, organization, tokens
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/nodes/enrol", enrolment.enrol, name="node-enrol"),
     path("api/nodes/token", tokens.node_token, name="node-token"),
     path("api/nodes/<uuid:node_id>", nodes.node, name="node"),
+    path("", include("unibos.sync.urls")),
 ]

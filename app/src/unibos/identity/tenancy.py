@@ -14,7 +14,7 @@ a reused connection is reset when the scope that set it ends: it never carries a
 tenant into the next request.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -126,3 +126,37 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The policy's condition: every row in system(), else the current organization's.
+ROW_CONDITION = (
+    f"current_setting('{ALL_ORGANIZATIONS_SETTING}', true) = 'on' "
+    f"OR organization_id = NULLIF(current_setting('{ORGANIZATION_SETTING}', true), '')::bigint"
+)
+
+
+def enable_row_level_security(schema_editor: Any, tables: Iterable[str]) -> None:
+    """The tenant_isolation policy on `tables`, for the migration that creates them.
+
+    FORCE makes the policy bind the tables' owner too, which is the app's own role.
+    The settings are read with missing_ok, so a connection that never set them sees no
+    rows. Nothing on other databases: they have no row-level security.
+    """
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in tables:
+        schema_editor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        schema_editor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        schema_editor.execute(
+            f"CREATE POLICY tenant_isolation ON {table} FOR ALL "
+            f"USING ({ROW_CONDITION}) WITH CHECK ({ROW_CONDITION})"
+        )
+
+
+def disable_row_level_security(schema_editor: Any, tables: Iterable[str]) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in tables:
+        schema_editor.execute(f"DROP POLICY tenant_isolation ON {table}")
+        schema_editor.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        schema_editor.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

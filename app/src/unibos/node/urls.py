@@ -1,6 +1,6 @@
 """The node's API (unibos.urls includes it on a node)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from unibos.api import openapi
 from unibos.node import views
@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/auth/token", views.token, name="auth-token"),
     path("api/me", views.me, name="me"),
     path("api/node", views.node, name="this-node"),
+    path("", include("unibos.sync.node_urls")),
 ]

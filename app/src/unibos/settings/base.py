@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "unibos.identity",
     "unibos.api",
     "unibos.node",
+    "unibos.sync",
     "unibos.ocr",
     "unibos.media",
 ]

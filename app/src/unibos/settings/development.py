@@ -40,5 +40,16 @@ UNIBOS_NODE_TOKEN_TTL = env.integer("UNIBOS_NODE_TOKEN_TTL", 3600, minimum=60)
 
 # The node's side of identity (docs/architecture.md), with its state under ./var.
 UNIBOS_HUB_URL = env.string("UNIBOS_HUB_URL", "")
+# Optional: every hub this node may sync with, `url` or `url@priority` (lower first);
+# empty: the one hub above, or the one recorded at enrolment.
+UNIBOS_HUBS = env.prioritized_urls("UNIBOS_HUBS")
 UNIBOS_NODE_STATE_DIR = env.path("UNIBOS_NODE_STATE_DIR", _LOCAL / "node-state")
 UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, minimum=1)
+
+# Sync (unibos.sync): the largest batch a node may push, in operations and in bytes
+# uncompressed.
+UNIBOS_SYNC_MAX_BATCH = env.integer("UNIBOS_SYNC_MAX_BATCH", 1000, minimum=1)
+UNIBOS_SYNC_MAX_BATCH_BYTES = env.integer(
+    "UNIBOS_SYNC_MAX_BATCH_BYTES", 8 * 1024 * 1024, minimum=1024
+)
+UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "sync.sqlite3")

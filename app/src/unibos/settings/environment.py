@@ -8,6 +8,7 @@ no default requires the variable.
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -83,6 +84,39 @@ def addresses(name: str) -> list[tuple[str, int]]:
             )
         pairs.append((host, int(port)))
     return pairs
+
+
+def prioritized_urls(name: str) -> list[tuple[str, int | None]]:
+    """A comma-separated list of `url` or `url@priority` (http or https, an integer
+    priority, lower first); unset or empty is an empty list. A URL without a priority
+    gets None: the reader does not know what the caller ranks it after."""
+    entries: list[tuple[str, int | None]] = []
+    for item in strings(name, ()):
+        url, at, priority = item.rpartition("@") if "@" in item else (item, "", "")
+        parts = urlsplit(url)
+        if (
+            (at and not priority.isdigit())
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or not _has_valid_port(parts)
+            or "@" in parts.netloc
+            or parts.query
+            or parts.fragment
+        ):
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated http(s) URLs, each optionally followed by "
+                f"@priority (a whole number), and {item!r} is not one"
+            )
+        entries.append((url.rstrip("/"), int(priority) if at else None))
+    return entries
+
+
+def _has_valid_port(parts: SplitResult) -> bool:
+    try:
+        parts.port  # noqa: B018 - read for the ValueError it raises on a bad port
+    except ValueError:
+        return False
+    return True
 
 
 def _is_host(host: str) -> bool:

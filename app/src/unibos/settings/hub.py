@@ -27,3 +27,10 @@ UNIBOS_SIGNING_KEY_PASSPHRASE = env.secret("UNIBOS_SIGNING_KEY_PASSPHRASE", "")
 UNIBOS_JWT_ISSUER = env.string("UNIBOS_JWT_ISSUER", "unibos-hub")
 UNIBOS_ACCESS_TOKEN_TTL = env.integer("UNIBOS_ACCESS_TOKEN_TTL", 900, minimum=60)
 UNIBOS_NODE_TOKEN_TTL = env.integer("UNIBOS_NODE_TOKEN_TTL", 3600, minimum=60)
+
+# Sync (unibos.sync): the largest batch a node may push, in operations and in bytes
+# uncompressed.
+UNIBOS_SYNC_MAX_BATCH = env.integer("UNIBOS_SYNC_MAX_BATCH", 1000, minimum=1)
+UNIBOS_SYNC_MAX_BATCH_BYTES = env.integer(
+    "UNIBOS_SYNC_MAX_BATCH_BYTES", 8 * 1024 * 1024, minimum=1024
+)

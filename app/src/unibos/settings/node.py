@@ -28,5 +28,11 @@ UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
 # Optional: a node that is not enrolled yet still serves /api/health. When set it wins
 # over the hub URL that `unibos enrol` recorded, so a node can follow a moved hub.
 UNIBOS_HUB_URL = env.string("UNIBOS_HUB_URL", "")
+# Optional: every hub this node may sync with, `url` or `url@priority` (lower first);
+# empty: the one hub above, or the one recorded at enrolment.
+UNIBOS_HUBS = env.prioritized_urls("UNIBOS_HUBS")
 UNIBOS_NODE_STATE_DIR = env.path("UNIBOS_NODE_STATE_DIR", Path("/var/lib/unibos/node/state"))
 UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, minimum=1)
+
+# The node's sync store (unibos.sync.store), a SQLite file of its own.
+UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "sync.sqlite3")

@@ -2,9 +2,11 @@
 
 import click
 
+from unibos.cli.node.conflicts import conflicts
 from unibos.cli.node.enrol import enrol
 from unibos.cli.node.login import login
 from unibos.cli.node.status import status
+from unibos.cli.node.sync import sync
 
 
 @click.group()
@@ -16,3 +18,5 @@ def cli() -> None:
 cli.add_command(enrol)
 cli.add_command(status)
 cli.add_command(login)
+cli.add_command(sync)
+cli.add_command(conflicts)

@@ -1,0 +1,76 @@
+import json
+from typing import Any
+
+import click
+
+from unibos.cli.setup import configure_django
+from unibos.node.config import NodeConfig
+from unibos.node.state import BrokenState, NotEnrolled
+
+
+@click.group()
+def conflicts() -> None:
+    """This node's sync conflicts: list them, resolve one."""
+
+
+def _store() -> Any:
+    configure_django()
+    # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
+    from unibos.sync.store import SyncStore  # noqa: PLC0415
+
+    try:
+        return SyncStore.of_node(NodeConfig.from_settings().state.identity())
+    except (NotEnrolled, BrokenState) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _line(conflict: dict[str, Any]) -> str:
+    state = "resolved" if conflict["resolved_at"] else "open"
+    return (
+        f"{conflict['id']}\t{state}\t{conflict['collection']}/{conflict['record_id']}"
+        f".{conflict['field']}\twinner {json.dumps(conflict['winner']['value'])}"
+        f"\tloser {json.dumps(conflict['loser']['value'])}"
+    )
+
+
+@conflicts.command("list")
+@click.option("--all", "everything", is_flag=True, help="Resolved conflicts too.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def list_conflicts(everything: bool, as_json: bool) -> None:
+    """The unresolved conflicts: id, record, field, the winning and the losing value."""
+    store = _store()
+    try:
+        listed = store.conflicts(unresolved_only=not everything)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"conflicts": listed}, indent=2))
+    else:
+        click.echo("\n".join(_line(conflict) for conflict in listed) or "no conflicts")
+
+
+@conflicts.command()
+@click.argument("conflict_id", type=int)
+@click.option(
+    "--keep",
+    type=click.Choice(["local", "remote", "merged"]),
+    required=True,
+    help="local: the winner stays; remote: the loser's value; merged: --value.",
+)
+@click.option("--value", "value_json", help="The merged value, as JSON (with --keep merged).")
+def resolve(conflict_id: int, keep: str, value_json: str | None) -> None:
+    """Resolve conflict CONFLICT_ID; a new value syncs to the hub like any local write."""
+    if (keep == "merged") != (value_json is not None):
+        raise click.UsageError("--value is required with --keep merged, and only then")
+    try:
+        value = json.loads(value_json) if value_json is not None else None
+    except ValueError as error:
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--value") from None
+    store = _store()
+    try:
+        resolved = store.resolve(conflict_id, keep, value)
+    finally:
+        store.close()
+    if resolved is None:
+        raise click.ClickException(f"no such conflict {conflict_id}")
+    click.echo(f"resolved {conflict_id}: {json.dumps(resolved['resolution']['value'])}")

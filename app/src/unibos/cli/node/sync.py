@@ -1,0 +1,62 @@
+import json
+from dataclasses import asdict
+from typing import Any
+
+import click
+
+from unibos.cli.setup import configure_django
+from unibos.node.config import NodeConfig
+from unibos.node.hub_client import HubRefused, HubUnreachable
+from unibos.node.state import BrokenState, NotEnrolled
+
+
+def text(document: dict[str, Any]) -> str:
+    rows = [
+        ("queue", f"{document['queue']} operations not yet on the hub"),
+        ("last seq", document["last_seq"]),
+        ("checkpoint", document["checkpoint"]),
+        ("last sync", document["last_sync_at"] or "never"),
+        ("conflicts", f"{document['conflicts']} unresolved"),
+    ]
+    if "round" in document:
+        rows.insert(0, ("round", ", ".join(f"{k} {v}" for k, v in document["round"].items())))
+    width = max(len(label) for label, _ in rows) + 2
+    return "\n".join(f"{label + ':':<{width}}{value}" for label, value in rows)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run one sync round with the hub first.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def sync(once: bool, as_json: bool) -> None:
+    """Show this node's sync state: queue length, last sync, conflicts. With --once,
+    push the queue to the hub and pull its changes first; exit 1 when the hub is
+    unreachable or refuses."""
+    configure_django()
+    # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
+    from unibos.sync.agent import Agent  # noqa: PLC0415
+    from unibos.sync.hubs import Hubs  # noqa: PLC0415
+    from unibos.sync.store import SyncStore  # noqa: PLC0415
+
+    config = NodeConfig.from_settings()
+    try:
+        identity = config.state.identity()
+        credential = config.state.credential() if once else ""
+    except (NotEnrolled, BrokenState) as error:
+        raise click.ClickException(str(error)) from None
+    store = SyncStore.of_node(identity)
+    try:
+        document: dict[str, Any] = {}
+        if once:
+            # The write hub is the highest-priority one that answers its health check
+            # now (UNIBOS_HUBS); none answering is HubUnreachable, reported below.
+            hubs = Hubs.from_settings(identity)
+            hubs.check()
+            agent = Agent(store, identity, credential, hubs.write_url)
+            try:
+                document["round"] = asdict(agent.sync())
+            except (HubUnreachable, HubRefused) as error:
+                raise click.ClickException(str(error)) from None
+        document.update(store.status())
+    finally:
+        store.close()
+    click.echo(json.dumps(document, indent=2) if as_json else text(document))

@@ -1,0 +1,160 @@
+"""One sync round of a node: push the operation log, pull the change feed.
+
+The hub to talk to comes from the caller (`hub`, a callable answering the write hub's
+URL), so that a multi-hub selection can choose it. The node authenticates with a node
+token from `POST /api/nodes/token`.
+
+Killed at any point, the round is safe to run again: the hub skips operations at or
+below its high-water mark, and the checkpoint moves only in the transaction that
+applied what was pulled.
+"""
+
+import gzip
+import json
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.error import HTTPError, URLError
+
+import unibos
+from unibos.node.hub_client import HubClient, HubRefused, HubUnreachable
+from unibos.node.state import Identity
+from unibos.sync import batch
+from unibos.sync.store import SyncStore
+
+BATCH_SIZE = 1000
+PAGE_SIZE = 1000
+# A batch of a thousand operations is a few hundred kilobytes over a slow uplink.
+TIMEOUT_SECONDS = 30.0
+
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass(frozen=True)
+class Round:
+    pushed: int
+    skipped: int
+    pulled: int
+    conflicts: int
+    batches: int
+
+
+class Agent:
+    def __init__(
+        self,
+        store: SyncStore,
+        identity: Identity,
+        credential: str,
+        hub: Callable[[], str],
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.store, self.identity, self.credential = store, identity, credential
+        self.hub = hub
+        self.batch_size = batch_size
+
+    def sync(self) -> Round:
+        """Push everything, then pull everything; raises HubUnreachable or HubRefused."""
+        url = self.hub().rstrip("/")
+        token = self._token(url)
+        pushed = self.push_all(url, token)
+        pulled, conflicts = self.pull_all(url, token)
+        self.store.mark_synced()
+        return Round(
+            pushed["applied"],
+            pushed["skipped"],
+            pulled,
+            pushed["conflicts"] + conflicts,
+            pushed["batches"],
+        )
+
+    def push_all(self, url: str | None = None, token: str | None = None) -> dict[str, int]:
+        """Replay this node's whole backlog (every operation after the hub's high-water
+        mark as last heard) to the hub, in batches of `batch_size`, each in its own
+        request. For the sync round and for benchmarks: `url` defaults to the `hub`
+        callable's answer, `token` to a fresh node token. Returns the counts summed
+        over the batches: `{"applied", "skipped", "conflicts", "batches"}`."""
+        url = (url or self.hub()).rstrip("/")
+        token = token or self._token(url)
+        totals = {"applied": 0, "skipped": 0, "conflicts": 0, "batches": 0}
+        while operations := self.store.operations(self.store.pushed, self.batch_size):
+            answer = self._request(
+                url,
+                "POST",
+                "/api/sync/push",
+                token,
+                {
+                    "node_id": self.identity.node_id,
+                    "organization": self.identity.organization_id,
+                    "operations": operations,
+                },
+            )
+            self.store.mark_pushed(answer["high_water"])
+            for key in ("applied", "skipped", "conflicts"):
+                totals[key] += answer[key]
+            totals["batches"] += 1
+        return totals
+
+    def pull_all(self, url: str, token: str) -> tuple[int, int]:
+        """Apply the change feed after the checkpoint; (operations, conflicts)."""
+        pulled = conflicts = 0
+        while True:
+            page = self._request(
+                url,
+                "GET",
+                f"/api/sync/changes?after={self.store.checkpoint}&limit={PAGE_SIZE}",
+                token,
+            )
+            conflicts += self.store.apply_remote(page["operations"], page["next"])
+            pulled += len(page["operations"])
+            if not page["more"]:
+                return pulled, conflicts
+
+    def _token(self, url: str) -> str:
+        answer = HubClient(url).node_token(
+            self.identity.node_id, self.credential, unibos.__version__
+        )
+        return answer["access_token"]
+
+    def _request(
+        self, url: str, method: str, path: str, token: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+            "Authorization": f"Bearer {token}",
+        }
+        data = None
+        if body is not None:
+            data = batch.compress(body)
+            headers.update({"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        request = urllib.request.Request(f"{url}{path}", data=data, headers=headers, method=method)
+        try:
+            with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+                return _document(url, path, response.read(), response.headers)
+        except HTTPError as error:
+            content = error.read()
+            try:
+                document = _document(url, path, content, error.headers)
+            except HubUnreachable:
+                document = {}
+            if error.code >= 500 or "detail" not in document:
+                raise HubUnreachable(url, f"{path} answered HTTP {error.code}") from None
+            error_code = str(document.get("error", ""))
+            raise HubRefused(url, error.code, error_code, document["detail"]) from None
+        except URLError as error:
+            raise HubUnreachable(url, str(error.reason)) from None
+        except OSError as error:
+            raise HubUnreachable(url, str(error) or type(error).__name__) from None
+
+
+def _document(url: str, path: str, content: bytes, headers: Any) -> dict[str, Any]:
+    if headers.get("Content-Encoding") == "gzip":
+        content = gzip.decompress(content)
+    try:
+        document = json.loads(content)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        raise HubUnreachable(url, f"{path} did not answer with a JSON object")
+    return document

@@ -1,0 +1,200 @@
+"""The hub's side of sync: apply a node's batch exactly once, serve the change feed,
+resolve conflicts. Callers run inside tenancy.scope(the node's organization).
+
+A batch is applied in one transaction: a hub that dies half-way leaves nothing of it,
+and the node's next push carries it again. Operations at or below the node's
+high-water mark were applied before and are skipped, so a replay is harmless.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from unibos.api.errors import ApiError
+from unibos.sync import bulk, merge
+from unibos.sync.hlc import Clock, Timestamp
+from unibos.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
+
+# The node id in the HLC of the hub's own writes (a conflict resolved on the hub).
+HUB_NODE_ID = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True)
+class Applied:
+    applied: int
+    skipped: int
+    high_water: int
+    conflicts: int
+
+
+def apply(organization_id: int, node_id: str, operations: list[dict[str, Any]]) -> Applied:
+    """Apply a checked batch (unibos.sync.batch.parse) of node `node_id`."""
+    with transaction.atomic():
+        _lock_organization(organization_id)
+        state, _ = NodeSyncState.objects.select_for_update().get_or_create(
+            node_id=node_id, defaults={"organization_id": organization_id}
+        )
+        fresh = [operation for operation in operations if operation["seq"] > state.high_water]
+        if fresh and fresh[0]["seq"] != state.high_water + 1:
+            raise ApiError(
+                409,
+                "out_of_order",
+                f"operations: the next operation of node {node_id} is seq "
+                f"{state.high_water + 1}, not {fresh[0]['seq']}",
+                expected=state.high_water + 1,
+            )
+        conflicts = _write(organization_id, fresh)
+        if fresh:
+            state.high_water = fresh[-1]["seq"]
+        state.pushed_at = timezone.now()
+        state.save(update_fields=["high_water", "pushed_at"])
+    return Applied(len(fresh), len(operations) - len(fresh), state.high_water, conflicts)
+
+
+def _lock_organization(organization_id: int) -> None:
+    """One writer per organization at a time, until the transaction ends.
+
+    It serializes the inserts of two nodes' new records, and makes the operations'
+    ids commit in order within an organization: a change feed reader that has seen id
+    n never misses a smaller id committed later.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [5, organization_id])
+
+
+def _write(organization_id: int, operations: list[dict[str, Any]]) -> int:
+    """Insert the operations and merge them into the records, in bulk; the conflicts."""
+    if not operations:
+        return 0
+    records = _records(operations)
+    touched: dict[tuple[str, str], SyncRecord] = {}
+    conflicts: list[SyncConflict] = []
+    for operation in operations:
+        key = (operation["collection"], operation["record_id"])
+        record = records.setdefault(
+            key,
+            SyncRecord(organization_id=organization_id, collection=key[0], record_id=key[1]),
+        )
+        cells, found = merge.apply_fields(
+            merge.decode(record.cells), merge.operation_cells(operation)
+        )
+        record.cells = merge.encode(cells)
+        touched[key] = record
+        conflicts.extend(_conflict(organization_id, key, conflict) for conflict in found)
+    bulk.insert_operations(organization_id, operations)
+    # One INSERT ... ON CONFLICT DO UPDATE for new and changed records alike: far
+    # cheaper than an UPDATE per record, or bulk_update's CASE over a thousand ids.
+    bulk.upsert_records(organization_id, list(touched.values()), timezone.now())
+    SyncConflict.objects.bulk_create(conflicts)
+    return len(conflicts)
+
+
+def _records(operations: Iterable[dict[str, Any]]) -> dict[tuple[str, str], SyncRecord]:
+    """The records the operations touch, locked, in one query."""
+    by_collection: dict[str, set[str]] = {}
+    for operation in operations:
+        by_collection.setdefault(operation["collection"], set()).add(operation["record_id"])
+    condition = Q()
+    for collection, record_ids in by_collection.items():
+        condition |= Q(collection=collection, record_id__in=record_ids)
+    return {
+        (record.collection, record.record_id): record
+        for record in SyncRecord.objects.select_for_update().filter(condition)
+    }
+
+
+def _conflict(organization_id: int, key: tuple[str, str], conflict: merge.Conflict) -> SyncConflict:
+    return SyncConflict(
+        organization_id=organization_id,
+        collection=key[0],
+        record_id=key[1],
+        field=conflict.field,
+        winner=merge.side(conflict.winner),
+        loser=merge.side(conflict.loser),
+    )
+
+
+def wire(operation: SyncOperation) -> dict[str, Any]:
+    return {
+        "node_id": str(operation.node_id) if operation.node_id else None,
+        "seq": operation.seq,
+        "hlc": operation.hlc,
+        "collection": operation.collection,
+        "record_id": operation.record_id,
+        "kind": operation.kind,
+        "fields": operation.fields,
+        "base": operation.base,
+    }
+
+
+def changes(node_id: str | None, after: int, limit: int) -> dict[str, Any]:
+    """The organization's operations after cursor `after`, except node `node_id`'s own."""
+    page = list(
+        SyncOperation.objects.filter(id__gt=after)
+        .exclude(node_id=node_id)
+        .order_by("id")[: limit + 1]
+    )
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        "operations": [wire(operation) for operation in page],
+        "next": page[-1].id if page else after,
+        "more": more,
+    }
+
+
+def conflict_document(conflict: SyncConflict) -> dict[str, Any]:
+    return {
+        "id": conflict.pk,
+        "collection": conflict.collection,
+        "record_id": conflict.record_id,
+        "field": conflict.field,
+        "winner": conflict.winner,
+        "loser": conflict.loser,
+        "created_at": conflict.created_at.isoformat(),
+        "resolved_at": conflict.resolved_at.isoformat() if conflict.resolved_at else None,
+        "resolution": conflict.resolution,
+    }
+
+
+def resolve(conflict_id: int, keep: str, value: Any = None) -> SyncConflict | None:
+    """Settle a conflict: `local` keeps the winner, `remote` writes the loser's value,
+    `merged` writes `value`. A write is a hub operation, so every node gets it."""
+    with transaction.atomic():
+        conflict = SyncConflict.objects.select_for_update().filter(pk=conflict_id).first()
+        if conflict is None:
+            return None
+        chosen = merge.chosen(keep, conflict.winner, conflict.loser, value)
+        if keep != "local":
+            _hub_write(conflict, chosen)
+        conflict.resolved_at = timezone.now()
+        conflict.resolution = {"keep": keep, "value": chosen}
+        conflict.save(update_fields=["resolved_at", "resolution"])
+    return conflict
+
+
+def _hub_write(conflict: SyncConflict, value: Any) -> None:
+    _lock_organization(conflict.organization_id)
+    record = SyncRecord.objects.select_for_update().get(
+        collection=conflict.collection, record_id=conflict.record_id
+    )
+    cells = merge.decode(record.cells)
+    latest = max((Timestamp.parse(cell.hlc) for cell in cells.values()), default=None)
+    kind, fields = merge.write_of(conflict.field, value)
+    operation = {
+        "node_id": None,
+        "seq": None,
+        "hlc": str(Clock(HUB_NODE_ID, latest).now()),
+        "collection": conflict.collection,
+        "record_id": conflict.record_id,
+        "kind": kind,
+        "fields": fields,
+        # The hub saw what the record holds now: its write is no new conflict.
+        "base": {name: cell.value for name, cell in cells.items()},
+    }
+    _write(conflict.organization_id, [operation])

@@ -1,0 +1,54 @@
+"""The node's conflict API: the same documents as the hub's, from the node's store."""
+
+from django.http import HttpRequest, JsonResponse
+
+from unibos.api import openapi
+from unibos.api.body import Body
+from unibos.api.errors import ApiError, endpoint, not_found
+from unibos.node.auth import Caller, authenticated
+from unibos.sync import views
+from unibos.sync.store import SyncStore
+
+ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
+MEMBER_ROLES = ("owner", "admin", "member")
+
+
+@openapi.operation(
+    summary="This node's sync conflicts",
+    auth="bearer",
+    responses={200: views.CONFLICTS, **ERRORS},
+)
+@endpoint("GET")
+@authenticated
+def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
+    store = SyncStore.of_node(caller.identity)
+    try:
+        return JsonResponse({"conflicts": store.conflicts()})
+    finally:
+        store.close()
+
+
+@openapi.operation(
+    summary="Resolve a conflict on this node; a write syncs to the hub like any other",
+    auth="bearer",
+    request=views.RESOLVE,
+    responses={200: views.CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
+)
+@endpoint("POST")
+@authenticated
+def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
+    if caller.claims.role not in MEMBER_ROLES:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"this needs role member or higher; the caller is {caller.claims.role}",
+        )
+    keep, value = views.resolution(Body(request, ("keep", "value")))
+    store = SyncStore.of_node(caller.identity)
+    try:
+        resolved = store.resolve(conflict_id, keep, value)
+    finally:
+        store.close()
+    if resolved is None:
+        raise not_found(f"conflict {conflict_id}")
+    return JsonResponse(resolved)

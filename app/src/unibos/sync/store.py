@@ -1,0 +1,303 @@
+"""The node's sync store: records, operation log, checkpoint, conflicts, in SQLite.
+
+Its own file (UNIBOS_SYNC_DB_PATH), reached with the sqlite3 module so that every
+transaction is one we open ourselves with BEGIN IMMEDIATE: a local write, its
+operation-log entry and the clock it used commit together or not at all, and pulled
+operations commit together with the checkpoint that says they were pulled. WAL and
+synchronous=FULL keep a committed transaction across a power cut.
+"""
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from unibos.node.state import Identity
+from unibos.sync import merge
+from unibos.sync.hlc import Clock, Timestamp, wall_ms
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    collection TEXT NOT NULL, record_id TEXT NOT NULL, cells TEXT NOT NULL,
+    PRIMARY KEY (collection, record_id));
+CREATE TABLE IF NOT EXISTS oplog (
+    seq INTEGER PRIMARY KEY, hlc TEXT NOT NULL, collection TEXT NOT NULL,
+    record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS conflicts (
+    id INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
+    field TEXT NOT NULL, winner TEXT NOT NULL, loser TEXT NOT NULL, created_at TEXT NOT NULL,
+    resolved_at TEXT, resolution TEXT);
+"""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class SyncStore:
+    """One node's store; `wall` is the clock's time source (tests set it back)."""
+
+    def __init__(self, path: Path, node_id: str, wall: Callable[[], int] = wall_ms) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.node_id = node_id
+        self.wall = wall
+        # isolation_level=None: no implicit transactions, only the ones opened here.
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    @classmethod
+    def of_node(cls, identity: Identity) -> "SyncStore":
+        """This node's store, at UNIBOS_SYNC_DB_PATH."""
+        return cls(Path(settings.UNIBOS_SYNC_DB_PATH), identity.node_id)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def _set(self, key: str, value: object) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+    def clock(self) -> Clock:
+        """The clock as the last committed transaction left it: after a restart too."""
+        last = self.meta("hlc")
+        return Clock(self.node_id, Timestamp.parse(last) if last else None, self.wall)
+
+    # Local writes.
+
+    def put(self, collection: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return self._write(collection, record_id, "put", fields)
+
+    def delete(self, collection: str, record_id: str) -> dict[str, Any]:
+        return self._write(collection, record_id, "delete", {})
+
+    def _write(
+        self, collection: str, record_id: str, kind: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        with self.transaction():
+            return self._logged(collection, record_id, kind, fields)
+
+    def _logged(
+        self, collection: str, record_id: str, kind: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The write and its operation, inside the caller's transaction."""
+        clock = self.clock()
+        cells = self._record(collection, record_id)
+        written = [merge.DELETED, *fields]
+        operation = {
+            "node_id": self.node_id,
+            "seq": int(self.meta("seq", "0")) + 1,
+            "hlc": str(clock.now()),
+            "collection": collection,
+            "record_id": record_id,
+            "kind": kind,
+            "fields": fields,
+            "base": {name: cells[name].value for name in written if name in cells},
+        }
+        self.db.execute(
+            "INSERT INTO oplog (seq, hlc, collection, record_id, kind, fields, base) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                operation["seq"],
+                operation["hlc"],
+                collection,
+                record_id,
+                kind,
+                json.dumps(fields),
+                json.dumps(operation["base"]),
+            ),
+        )
+        self._merge(operation)
+        self._set("seq", operation["seq"])
+        self._set("hlc", clock.last)
+        return operation
+
+    # Reading.
+
+    def get(self, collection: str, record_id: str) -> dict[str, Any] | None:
+        return merge.values(self._record(collection, record_id))
+
+    def records(self, collection: str) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT record_id, cells FROM records WHERE collection = ? ORDER BY record_id",
+            (collection,),
+        )
+        found = {record_id: merge.values(merge.decode(json.loads(c))) for record_id, c in rows}
+        return {record_id: fields for record_id, fields in found.items() if fields is not None}
+
+    def _record(self, collection: str, record_id: str) -> merge.Record:
+        row = self.db.execute(
+            "SELECT cells FROM records WHERE collection = ? AND record_id = ?",
+            (collection, record_id),
+        ).fetchone()
+        return merge.decode(json.loads(row[0])) if row else {}
+
+    def operations(self, after: int = 0, limit: int = -1) -> list[dict[str, Any]]:
+        """The operation log after seq `after`, oldest first."""
+        rows = self.db.execute(
+            "SELECT seq, hlc, collection, record_id, kind, fields, base FROM oplog "
+            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        )
+        return [
+            {
+                "node_id": self.node_id,
+                "seq": seq,
+                "hlc": hlc,
+                "collection": collection,
+                "record_id": record_id,
+                "kind": kind,
+                "fields": json.loads(fields),
+                "base": json.loads(base),
+            }
+            for seq, hlc, collection, record_id, kind, fields, base in rows
+        ]
+
+    # Sync state.
+
+    @property
+    def pushed(self) -> int:
+        """The hub's high-water mark as last heard: what is known to be there."""
+        return int(self.meta("pushed", "0"))
+
+    @property
+    def checkpoint(self) -> int:
+        return int(self.meta("checkpoint", "0"))
+
+    def mark_pushed(self, high_water: int) -> None:
+        with self.transaction():
+            self._set("pushed", high_water)
+
+    def mark_synced(self) -> None:
+        with self.transaction():
+            self._set("last_sync_at", _now())
+
+    def apply_remote(self, operations: list[dict[str, Any]], cursor: int) -> int:
+        """Merge pulled operations and move the checkpoint to `cursor`, in one
+        transaction; the number of new conflicts."""
+        with self.transaction():
+            clock = self.clock()
+            conflicts = 0
+            for operation in operations:
+                clock.observe(Timestamp.parse(operation["hlc"]))
+                conflicts += self._merge(operation)
+            self._set("hlc", clock.last)
+            self._set("checkpoint", cursor)
+        return conflicts
+
+    def _merge(self, operation: dict[str, Any]) -> int:
+        collection, record_id = operation["collection"], operation["record_id"]
+        cells, found = merge.apply_fields(
+            self._record(collection, record_id), merge.operation_cells(operation)
+        )
+        self.db.execute(
+            "INSERT INTO records (collection, record_id, cells) VALUES (?, ?, ?) "
+            "ON CONFLICT (collection, record_id) DO UPDATE SET cells = excluded.cells",
+            (collection, record_id, json.dumps(merge.encode(cells))),
+        )
+        self.db.executemany(
+            "INSERT INTO conflicts (collection, record_id, field, winner, loser, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    collection,
+                    record_id,
+                    conflict.field,
+                    json.dumps(merge.side(conflict.winner)),
+                    json.dumps(merge.side(conflict.loser)),
+                    _now(),
+                )
+                for conflict in found
+            ],
+        )
+        return len(found)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "node_id": self.node_id,
+            "queue": self.db.execute(
+                "SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,)
+            ).fetchone()[0],
+            "last_seq": int(self.meta("seq", "0")),
+            "pushed": self.pushed,
+            "checkpoint": self.checkpoint,
+            "last_sync_at": self.meta("last_sync_at") or None,
+            "conflicts": self.db.execute(
+                "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"
+            ).fetchone()[0],
+        }
+
+    # Conflicts.
+
+    def conflicts(self, unresolved_only: bool = False) -> list[dict[str, Any]]:
+        where = "WHERE resolved_at IS NULL" if unresolved_only else ""
+        rows = self.db.execute(
+            "SELECT id, collection, record_id, field, winner, loser, created_at, resolved_at, "
+            f"resolution FROM conflicts {where} ORDER BY id"
+        )
+        return [_conflict(row) for row in rows]
+
+    def resolve(self, conflict_id: int, keep: str, value: Any = None) -> dict[str, Any] | None:
+        """`local` keeps the winner, `remote` writes the loser's value, `merged` writes
+        `value`; a write is a local operation, so it reaches the hub and every node."""
+        conflict = self.conflict(conflict_id)
+        if conflict is None:
+            return None
+        chosen = merge.chosen(keep, conflict["winner"], conflict["loser"], value)
+        with self.transaction():
+            if keep != "local":
+                kind, fields = merge.write_of(conflict["field"], chosen)
+                self._logged(conflict["collection"], conflict["record_id"], kind, fields)
+            self.db.execute(
+                "UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
+                (_now(), json.dumps({"keep": keep, "value": chosen}), conflict_id),
+            )
+        return self.conflict(conflict_id)
+
+    def conflict(self, conflict_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, collection, record_id, field, winner, loser, created_at, resolved_at, "
+            "resolution FROM conflicts WHERE id = ?",
+            (conflict_id,),
+        ).fetchone()
+        return _conflict(row) if row else None
+
+
+def _conflict(row: tuple) -> dict[str, Any]:
+    identifier, collection, record_id, field, winner, loser, created, resolved, resolution = row
+    return {
+        "id": identifier,
+        "collection": collection,
+        "record_id": record_id,
+        "field": field,
+        "winner": json.loads(winner),
+        "loser": json.loads(loser),
+        "created_at": created,
+        "resolved_at": resolved,
+        "resolution": json.loads(resolution) if resolution else None,
+    }

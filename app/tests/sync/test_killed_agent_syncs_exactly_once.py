@@ -1,0 +1,93 @@
+"""The node's agent, killed with SIGKILL at random points of a sync, loses nothing and
+applies nothing twice: the hub ends with exactly the node's operations, and every
+replica converges.
+
+UNIBOS_SYNC_KILL_RUNS sets the number of kills (30 by default).
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from unibos.identity import tenancy
+from unibos.node.state import StateDir
+from unibos.sync import merge
+from unibos.sync.models import SyncOperation, SyncRecord
+
+from tests.sync.nodes import hub_operations
+
+RUNS = int(os.environ.get("UNIBOS_SYNC_KILL_RUNS", "30"))
+UNIBOS = Path(sys.executable).parent / "unibos"
+
+
+def node_environment(node, tmp_path: Path) -> dict[str, str]:
+    state = StateDir(tmp_path / "agent-state")
+    state.enrol(node.identity, node.credential)
+    return {
+        **os.environ,
+        "UNIBOS_DEPLOYMENT_TYPE": "node",
+        "UNIBOS_NODE_STATE_DIR": str(state.path),
+        "UNIBOS_SYNC_DB_PATH": str(node.store.path),
+        "UNIBOS_SQLITE_PATH": str(tmp_path / "node.sqlite3"),
+        "UNIBOS_HUB_URL": node.hub_url,
+    }
+
+
+def hub_records() -> dict:
+    with tenancy.system():
+        rows = SyncRecord.unscoped.filter(collection="notes")
+        found = {row.record_id: merge.values(merge.decode(row.cells)) for row in rows}
+    return {record_id: fields for record_id, fields in found.items() if fields is not None}
+
+
+def write(node, rng: random.Random, count: int) -> None:
+    for _ in range(count):
+        record_id = f"n{rng.randrange(300)}"
+        if rng.random() < 0.1:
+            node.store.delete("notes", record_id)
+        else:
+            node.store.put("notes", record_id, {"title": f"{node.identity.name} {rng.random()}"})
+
+
+def test_an_agent_killed_at_random_points_syncs_everything_exactly_once(node_a, node_b, tmp_path):
+    rng = random.Random(os.environ.get("UNIBOS_SYNC_KILL_SEED"))
+    environment = node_environment(node_a, tmp_path)
+    finished = 0
+    for _ in range(RUNS):
+        write(node_a, rng, 400)
+        write(node_b, rng, 100)
+        node_b.sync()
+        agent = subprocess.Popen(
+            [str(UNIBOS), "sync", "--once"],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # Past the interpreter's start (about 0.35 s) and into the push and the pull.
+        time.sleep(rng.uniform(0.2, 0.9))
+        agent.send_signal(signal.SIGKILL)
+        finished += agent.wait() == 0
+
+    completed = subprocess.run(
+        [str(UNIBOS), "sync", "--once", "--json"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    node_b.sync()
+
+    logged = [(op["seq"], op["hlc"]) for op in node_a.store.operations()]
+    on_hub = hub_operations(node_a.node_id)
+    assert on_hub == logged
+    assert len({seq for seq, _ in on_hub}) == len(on_hub) == RUNS * 400
+    with tenancy.system():
+        assert SyncOperation.unscoped.filter(node_id=node_b.node_id).count() == RUNS * 100
+    assert node_a.store.records("notes") == node_b.store.records("notes") == hub_records()
+    # Some kills must land before the end of a round, or this tested nothing.
+    assert finished < RUNS
