@@ -453,7 +453,7 @@ def main() -> None:
                     f"PowerSync's documented {low:,}-{high:,} ops/s (its replication of small "
                     "rows into the service; a quoted reference, not measured here)"
                 )
-                figures["ops_per_s"] = ops_per_s
+                figures["ops_per_s"] = round(ops_per_s)
                 rate, converged = bench_conflicts(
                     primary.url, stores, hubs.write_url, arguments.edits
                 )
