@@ -12,6 +12,7 @@ UNITS = {
     "unibos-hub": "unibos-hub",
     "unibos-beat": "unibos-hub",
     "unibos-node": "unibos-node",
+    "unibos-sync": "unibos-node",
     "unibos-worker@core": "unibos-worker",
     "unibos-worker@ocr": "unibos-worker",
     "unibos-worker@media": "unibos-worker",

@@ -53,3 +53,6 @@ UNIBOS_SYNC_MAX_BATCH_BYTES = env.integer(
     "UNIBOS_SYNC_MAX_BATCH_BYTES", 8 * 1024 * 1024, minimum=1024
 )
 UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "sync.sqlite3")
+# Seconds between two sync rounds of `unibos sync --watch` while online; queued
+# operations start a round sooner.
+UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)

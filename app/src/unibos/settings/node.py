@@ -36,3 +36,6 @@ UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, 
 
 # The node's sync store (unibos.sync.store), a SQLite file of its own.
 UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "sync.sqlite3")
+# Seconds between two sync rounds of `unibos sync --watch` while online; queued
+# operations start a round sooner.
+UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)

@@ -115,6 +115,20 @@ class Hubs:
     def state(self) -> str:
         return ONLINE if self.write_hub is not None else OFFLINE
 
+    @property
+    def answering(self) -> list[str]:
+        """The hubs whose latest check or request succeeded and that may be asked now.
+
+        Stricter than `state`, whose breakers stay closed through a few failures so that
+        one lost packet does not reroute the writes: here one failure is enough, which
+        is what the offline detector needs to stop sending a dead hub sync rounds.
+        """
+        return [
+            target.name
+            for target in self.table
+            if self.health.available(target) and target.name not in self.health.reasons
+        ]
+
     def check(self) -> None:
         """Probe every hub that may be asked now, in parallel."""
         self.health.check()

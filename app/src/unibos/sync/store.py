@@ -237,12 +237,17 @@ class SyncStore:
         )
         return len(found)
 
+    @property
+    def queued(self) -> int:
+        """Operations not yet known to be on the hub."""
+        return self.db.execute(
+            "SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,)
+        ).fetchone()[0]
+
     def status(self) -> dict[str, Any]:
         return {
             "node_id": self.node_id,
-            "queue": self.db.execute(
-                "SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,)
-            ).fetchone()[0],
+            "queue": self.queued,
             "last_seq": int(self.meta("seq", "0")),
             "pushed": self.pushed,
             "checkpoint": self.checkpoint,

@@ -1,13 +1,18 @@
 import json
+import signal
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from django.conf import settings
 
 from unibos.cli.setup import configure_django
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubRefused, HubUnreachable
-from unibos.node.state import BrokenState, NotEnrolled
+from unibos.node.state import BrokenState, Identity, NotEnrolled
+
+if TYPE_CHECKING:
+    from unibos.sync.store import SyncStore
 
 
 def text(document: dict[str, Any]) -> str:
@@ -26,11 +31,20 @@ def text(document: dict[str, Any]) -> str:
 
 @click.command()
 @click.option("--once", is_flag=True, help="Run one sync round with the hub first.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Run as the sync service until SIGTERM: sync while a hub answers, wait while none does.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def sync(once: bool, as_json: bool) -> None:
+def sync(once: bool, watch: bool, as_json: bool) -> None:
     """Show this node's sync state: queue length, last sync, conflicts. With --once,
     push the queue to the hub and pull its changes first; exit 1 when the hub is
-    unreachable or refuses."""
+    unreachable or refuses. With --watch, keep syncing (every UNIBOS_SYNC_INTERVAL
+    seconds and when operations are queued) while a hub answers, log the online and
+    offline transitions, and exit 0 on SIGTERM after the round in flight."""
+    if watch and (once or as_json):
+        raise click.UsageError("--watch runs until stopped: it takes neither --once nor --json")
     configure_django()
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
     from unibos.sync.agent import Agent  # noqa: PLC0415
@@ -40,10 +54,16 @@ def sync(once: bool, as_json: bool) -> None:
     config = NodeConfig.from_settings()
     try:
         identity = config.state.identity()
-        credential = config.state.credential() if once else ""
+        credential = config.state.credential() if once or watch else ""
     except (NotEnrolled, BrokenState) as error:
         raise click.ClickException(str(error)) from None
     store = SyncStore.of_node(identity)
+    if watch:
+        try:
+            serve(store, identity, credential)
+        finally:
+            store.close()
+        return
     try:
         document: dict[str, Any] = {}
         if once:
@@ -60,3 +80,22 @@ def sync(once: bool, as_json: bool) -> None:
     finally:
         store.close()
     click.echo(json.dumps(document, indent=2) if as_json else text(document))
+
+
+def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
+    """`--watch`: the sync service, until SIGTERM (systemd's stop) or SIGINT."""
+    from unibos.sync.agent import Agent  # noqa: PLC0415
+    from unibos.sync.detector import OfflineDetector  # noqa: PLC0415
+    from unibos.sync.hubs import Hubs  # noqa: PLC0415
+    from unibos.sync.runner import Runner  # noqa: PLC0415
+
+    hubs = Hubs.from_settings(identity)
+    runner = Runner(
+        Agent(store, identity, credential, hubs.write_url),
+        store,
+        OfflineDetector(hubs),
+        settings.UNIBOS_SYNC_INTERVAL,
+    )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runner.stop())
+    runner.run()

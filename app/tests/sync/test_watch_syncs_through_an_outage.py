@@ -1,0 +1,101 @@
+"""`unibos sync --watch`, a real subprocess against the real hub: it pushes what the
+node writes, goes offline once when the hub goes dark and probes it only on the backoff
+schedule, pushes what queued up when the hub is back, and exits 0 on SIGTERM.
+
+The hub is reached through a relay (tests.sync.relay) that can go dark while still
+counting the requests it receives.
+"""
+
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sync.nodes import hub_operations
+from tests.sync.relay import Relay
+from tests.sync.test_killed_agent_syncs_exactly_once import UNIBOS, node_environment
+
+# Generous: the subprocess starts Django, and the CI may be busy.
+WAIT_SECONDS = 15.0
+# How long the dark hub's requests are counted: with the backoff (probes 1, 2, 4 s
+# apart) at most 3 land in it; polling once a second would be 6, a busy loop thousands.
+DARK_SECONDS = 6.0
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {WAIT_SECONDS} s for {what}")
+        time.sleep(0.1)
+
+
+def logged(log: Path, pattern: str) -> list[str]:
+    return re.findall(f"^.*unibos.sync: {pattern}.*$", log.read_text(), re.MULTILINE)
+
+
+@pytest.fixture
+def relay(hub):
+    relay = Relay(hub.url)
+    yield relay
+    relay.stop()
+
+
+def write(node, first: int, count: int) -> None:
+    for number in range(first, first + count):
+        node.store.put("notes", f"n{number}", {"title": f"note {number}"})
+
+
+def test_the_watching_agent_syncs_goes_offline_once_backs_off_and_catches_up(
+    node_a, relay, tmp_path
+):
+    log = tmp_path / "watch.log"
+    environment = {
+        **node_environment(node_a, tmp_path),
+        "UNIBOS_HUBS": relay.url,
+        "UNIBOS_SYNC_INTERVAL": "1",
+        "UNIBOS_LOG_LEVEL": "INFO",
+    }
+    with log.open("w") as output:
+        agent = subprocess.Popen(
+            [str(UNIBOS), "sync", "--watch"], env=environment, stdout=output, stderr=output
+        )
+    try:
+        write(node_a, 1, 5)
+        wait_for(lambda: len(hub_operations(node_a.node_id)) == 5, "the first 5 operations")
+        assert len(logged(log, "online: ")) == 1
+
+        relay.up = False
+        wait_for(lambda: logged(log, "offline: "), "the agent to log offline")
+        dark_from = len(relay.requests)
+        write(node_a, 6, 3)
+        time.sleep(DARK_SECONDS)
+        dark = relay.requests[dark_from:]
+
+        assert logged(log, "offline: ") == [
+            f"WARNING unibos.sync: offline: {relay.url}: /api/ready answered HTTP 503; "
+            "probing again in 1 s, backing off to 60 s"
+        ]
+        # Probing, on the backoff schedule, and nothing but probing: no sync rounds.
+        assert 1 <= len(dark) <= 3, dark
+        assert set(dark) == {("GET", "/api/ready")}
+        assert len(hub_operations(node_a.node_id)) == 5
+
+        relay.up = True
+        wait_for(lambda: len(hub_operations(node_a.node_id)) == 8, "the 3 queued operations")
+        assert len(logged(log, "online: ")) == 2
+        assert hub_operations(node_a.node_id) == [
+            (op["seq"], op["hlc"]) for op in node_a.store.operations()
+        ]
+
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=WAIT_SECONDS) == 0, log.read_text()
+        assert logged(log, "stopped")
+    finally:
+        if agent.poll() is None:
+            agent.kill()
+            agent.wait()
