@@ -426,6 +426,12 @@ def median_max(runs: list[dict[str, Any]]) -> tuple[float | None, float | None]:
     return statistics.median(values), max(values)
 
 
+def print_problems(run: dict[str, Any]) -> None:
+    for problem in ("error", "verify_error"):
+        if run.get(problem):
+            print(f"{'':<14}{problem}: {run[problem]}")
+
+
 def print_database_table(kind: str, runs: list[dict[str, Any]], ttl: int) -> None:
     print(f"\n{TITLES[kind]}; Patroni ttl {ttl} s")
     print(
@@ -443,9 +449,7 @@ def print_database_table(kind: str, runs: list[dict[str, Any]], ttl: int) -> Non
             f"{seconds(rejoin.get('seconds')):>10}{timeline:>10}"
             f"{'yes' if rejoin.get('rewind') else 'no':>8}"
         )
-        for problem in ("error", "verify_error"):
-            if run.get(problem):
-                print(f"{'':<14}{problem}: {run[problem]}")
+        print_problems(run)
     median, worst = median_max(runs)
     if median is not None:
         print(f"median {median:.2f} s, max {worst:.2f} s, median / ttl {median / ttl:.2f}")
@@ -467,44 +471,41 @@ def print_redis_table(runs: list[dict[str, Any]]) -> None:
             f"{probe.get('failed', 0):>7}{probe.get('lost', 'na')!s:>6}"
             f"{after.get('lost', 'na')!s:>16}"
         )
-        if run.get("error"):
-            print(f"{'':<14}error: {run['error']}")
+        print_problems(run)
     median, worst = median_max(runs)
     if median is not None:
         print(f"median {median:.2f} s, max {worst:.2f} s")
 
 
-def print_quorum_table(kind: str, results: dict[str, list[dict[str, Any]]]) -> None:
-    if kind == "witness":
-        print(f"\n{TITLES['witness']}")
-        print(f"{'run':<14}{'primary':<12}{'held s':>8}{'gap s':>8}{'acked':>8}{'lost':>6}"
-              f"{'leaders seen':>22}{'tasks done/sent':>17}{'api fails':>10}")  # fmt: skip
-        for run in results["witness"]:
-            probe = run.get("probe", {})
-            print(
-                f"{run['label']:<14}{run['primary']:<12}{run['window_s']:>8.0f}"
-                f"{seconds(run.get('gap_s')):>8}{run['writer'].get('acked', 0):>8}"
-                f"{run.get('lost', 'na')!s:>6}{','.join(run['leaders_seen']):>22}"
-                f"{probe.get('completed', 0):>8}/{probe.get('submitted', 0):<8}"
-                f"{len(run['hub_api_failures']):>10}"
-            )
-            if run.get("error"):
-                print(f"{'':<14}error: {run['error']}")
-    else:
-        print(f"\n{TITLES['quorum']}")
-        print(f"{'run':<14}{'primary -> survivor':<26}{'promoted alone':>15}"
-              f"{'acked alone':>12}{'back s':>8}{'lost':>6}{'rejoin s':>10}")  # fmt: skip
-        for run in results["quorum"]:
-            print(
-                f"{run['label']:<14}{run['old_primary'] + ' -> ' + run['survivor']:<26}"
-                f"{'yes' if run.get('survivor_promoted_without_majority') else 'no':>15}"
-                f"{run.get('acked_without_majority', 'na')!s:>12}"
-                f"{seconds(run.get('return_s')):>8}{run.get('lost', 'na')!s:>6}"
-                f"{seconds(run.get('rejoin', {}).get('seconds')):>10}"
-            )
-            for problem in ("error", "verify_error"):
-                if run.get(problem):
-                    print(f"{'':<14}{problem}: {run[problem]}")
+def print_witness_table(runs: list[dict[str, Any]]) -> None:
+    print(f"\n{TITLES['witness']}")
+    print(f"{'run':<14}{'primary':<12}{'held s':>8}{'gap s':>8}{'acked':>8}{'lost':>6}"
+          f"{'leaders seen':>22}{'tasks done/sent':>17}{'api fails':>10}")  # fmt: skip
+    for run in runs:
+        probe = run.get("probe", {})
+        print(
+            f"{run['label']:<14}{run['primary']:<12}{run['window_s']:>8.0f}"
+            f"{seconds(run.get('gap_s')):>8}{run['writer'].get('acked', 0):>8}"
+            f"{run.get('lost', 'na')!s:>6}{','.join(run['leaders_seen']):>22}"
+            f"{probe.get('completed', 0):>8}/{probe.get('submitted', 0):<8}"
+            f"{len(run['hub_api_failures']):>10}"
+        )
+        print_problems(run)
+
+
+def print_quorum_table(runs: list[dict[str, Any]]) -> None:
+    print(f"\n{TITLES['quorum']}")
+    print(f"{'run':<14}{'primary -> survivor':<26}{'promoted alone':>15}"
+          f"{'acked alone':>12}{'back s':>8}{'lost':>6}{'rejoin s':>10}")  # fmt: skip
+    for run in runs:
+        print(
+            f"{run['label']:<14}{run['old_primary'] + ' -> ' + run['survivor']:<26}"
+            f"{'yes' if run.get('survivor_promoted_without_majority') else 'no':>15}"
+            f"{run.get('acked_without_majority', 'na')!s:>12}"
+            f"{seconds(run.get('return_s')):>8}{run.get('lost', 'na')!s:>6}"
+            f"{seconds(run.get('rejoin', {}).get('seconds')):>10}"
+        )
+        print_problems(run)
 
 
 def summary_line(results: dict[str, list[dict[str, Any]]], ttl: int) -> str:
@@ -740,8 +741,10 @@ def main() -> None:
                 )
             if kind == "redis":
                 print_redis_table(results[kind])
-            elif kind in ("witness", "quorum"):
-                print_quorum_table(kind, results)
+            elif kind == "witness":
+                print_witness_table(results[kind])
+            elif kind == "quorum":
+                print_quorum_table(results[kind])
             else:
                 print_database_table(kind, results[kind], ctx.ttl)
             if kind == "hard" and args.heavy > 0:

@@ -49,8 +49,6 @@ APP = ROOT / "app"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(APP))
 
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
 from tests.servers import PostgreSQL, Redis, free_port  # noqa: E402
 
 if TYPE_CHECKING:
@@ -156,23 +154,7 @@ def database_and_broker(base: Path) -> Iterator[dict[str, str]]:
 
 def hub_environment(base: Path, postgresql: PostgreSQL, redis_server: Redis) -> dict[str, str]:
     """As tests/conftest.py: the app connects as a role without superuser or BYPASSRLS."""
-    app_password = secrets.token_urlsafe(16)
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=postgresql.port,
-        user=postgresql.user,
-        password=postgresql.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(
-            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD {}").format(
-                sql.Identifier(APP_ROLE), sql.Literal(app_password)
-            )
-        )
-        connection.execute(
-            sql.SQL("CREATE DATABASE unibos OWNER {}").format(sql.Identifier(APP_ROLE))
-        )
+    app_password = postgresql.create_app_database(APP_ROLE, "unibos")
     secrets_dir = base / "secrets"
     secrets_dir.mkdir()
     files = {

@@ -17,14 +17,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import django
-import psycopg
 import pytest
 import redis
-from psycopg import sql
 from unibos.celery import app
 
 from tests.servers import PostgreSQL, Redis, SentinelCluster, free_port
 from tests.workers import WorkerProcess, node_name, worker_environment
+
+# The node's and the sync engine's fixtures, for every test directory that needs a node
+# or a hub on live_server (tests/node, tests/cli/node, tests/sync).
+pytest_plugins = ("tests.node.fixtures", "tests.sync.fixtures")
 
 _servers = pytest.StashKey[tuple[Path, PostgreSQL, Redis]]()
 
@@ -41,24 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
     postgresql.start()
     redis_server.start()
 
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=postgresql.port,
-        user=postgresql.user,
-        password=postgresql.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        app_password = secrets.token_urlsafe(16)
-        # CREATEDB: pytest-django creates the test database as the app's role.
-        connection.execute(
-            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB PASSWORD {}").format(
-                sql.Identifier(APP_ROLE), sql.Literal(app_password)
-            )
-        )
-        connection.execute(
-            sql.SQL("CREATE DATABASE unibos OWNER {}").format(sql.Identifier(APP_ROLE))
-        )
+    # CREATEDB: pytest-django creates the test database as the app's role.
+    app_password = postgresql.create_app_database(APP_ROLE, "unibos", createdb=True)
 
     secrets_dir = base / "secrets"
     secrets_dir.mkdir()

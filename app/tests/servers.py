@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import redis
+from psycopg import sql
 
 POSTGRESQL_BIN = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT_SECONDS = 30
@@ -69,6 +71,31 @@ class PostgreSQL:
             _postgresql_tool("pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate",
             "stop",
         )  # fmt: skip
+
+    def admin_connection(self) -> psycopg.Connection:
+        """An autocommit connection as the server's superuser, to database postgres."""
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.user, password=self.password,
+            dbname="postgres", autocommit=True,
+        )  # fmt: skip
+
+    def create_app_database(self, role: str, database: str, createdb: bool = False) -> str:
+        """A login role that row-level security binds (neither superuser nor BYPASSRLS),
+        owning a new database, as the app's role on a hub; returns its password."""
+        password = secrets.token_urlsafe(16)
+        attributes = "LOGIN NOSUPERUSER NOBYPASSRLS" + (" CREATEDB" if createdb else "")
+        with self.admin_connection() as connection:
+            connection.execute(
+                sql.SQL("CREATE ROLE {} " + attributes + " PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(database), sql.Identifier(role)
+                )
+            )
+        return password
 
 
 @dataclass

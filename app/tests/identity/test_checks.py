@@ -1,8 +1,5 @@
 """unibos.E010 (the hub's database role must not skip RLS) and E011 (the key passphrase)."""
 
-from contextlib import contextmanager
-
-import psycopg
 import pytest
 from django.core import checks
 from django.db import connections
@@ -31,8 +28,8 @@ def role_that_skips_rls(request, postgresql_server, django_db_blocker, monkeypat
     """The check's connections, logged in as a role with request.param's attributes."""
     name, password = f"unibos_{request.param}", "s3cret"
     admin = connections["default"].settings_dict
-    with django_db_blocker.unblock(), _superuser(postgresql_server, admin) as cursor:
-        cursor.execute(
+    with django_db_blocker.unblock(), postgresql_server.admin_connection() as connection:
+        connection.execute(
             sql.SQL("CREATE ROLE {} LOGIN {} PASSWORD {}").format(
                 sql.Identifier(name), sql.SQL(ROLES[request.param]), sql.Literal(password)
             )
@@ -44,17 +41,8 @@ def role_that_skips_rls(request, postgresql_server, django_db_blocker, monkeypat
             yield name
     finally:
         handler.close_all()
-        with django_db_blocker.unblock(), _superuser(postgresql_server, admin) as cursor:
-            cursor.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
-
-
-@contextmanager
-def _superuser(server, database: dict):
-    with psycopg.connect(
-        host=database["HOST"], port=database["PORT"], dbname="postgres",
-        user=server.user, password=server.password, autocommit=True,
-    ) as connection:  # fmt: skip
-        yield connection.cursor()
+        with django_db_blocker.unblock(), postgresql_server.admin_connection() as connection:
+            connection.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 @pytest.mark.parametrize(

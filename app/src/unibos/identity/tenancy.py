@@ -14,13 +14,13 @@ a reused connection is reset when the scope that set it ends: it never carries a
 tenant into the next request.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db import connections, models
+from django.db import connections, migrations, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -135,28 +135,31 @@ ROW_CONDITION = (
 )
 
 
-def enable_row_level_security(schema_editor: Any, tables: Iterable[str]) -> None:
-    """The tenant_isolation policy on `tables`, for the migration that creates them.
+def row_level_security(tables: Sequence[str]) -> migrations.RunPython:
+    """The migration operation that puts the tenant_isolation policy on `tables`.
 
     FORCE makes the policy bind the tables' owner too, which is the app's own role.
     The settings are read with missing_ok, so a connection that never set them sees no
     rows. Nothing on other databases: they have no row-level security.
     """
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in tables:
-        schema_editor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        schema_editor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        schema_editor.execute(
-            f"CREATE POLICY tenant_isolation ON {table} FOR ALL "
-            f"USING ({ROW_CONDITION}) WITH CHECK ({ROW_CONDITION})"
-        )
 
+    def enable(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            schema_editor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            schema_editor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+            schema_editor.execute(
+                f"CREATE POLICY tenant_isolation ON {table} FOR ALL "
+                f"USING ({ROW_CONDITION}) WITH CHECK ({ROW_CONDITION})"
+            )
 
-def disable_row_level_security(schema_editor: Any, tables: Iterable[str]) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in tables:
-        schema_editor.execute(f"DROP POLICY tenant_isolation ON {table}")
-        schema_editor.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-        schema_editor.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    def disable(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in tables:
+            schema_editor.execute(f"DROP POLICY tenant_isolation ON {table}")
+            schema_editor.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+            schema_editor.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+    return migrations.RunPython(enable, disable)

@@ -7,13 +7,14 @@ recover, so each keeps its state by target name rather than by position.
 import itertools
 import zlib
 from collections.abc import Sequence
+from typing import Protocol
 
 from unibos.routing.table import Target
 
 
-class Balancer:
+class Balancer(Protocol):
     def pick(self, candidates: Sequence[Target], key: str | None = None) -> Target:
-        raise NotImplementedError
+        """One of `candidates` (never empty); `key` is what sticky balancing sticks to."""
 
     def release(self, target: Target) -> None:
         """The request sent to `target` has finished; only least-connections counts."""
