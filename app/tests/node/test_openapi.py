@@ -12,8 +12,11 @@ def test_the_node_describes_its_endpoints_in_openapi(client):
     paths = document["paths"]
     assert sorted(paths) == [
         *("/api/auth/token", "/api/conflicts", "/api/conflicts/{conflict_id}/resolve"),
-        *("/api/me", "/api/node", "/api/openapi.json"),
+        *("/api/me", "/api/node", "/api/openapi.json", "/api/records/{collection}"),
+        "/api/records/{collection}/{record_id}",
+        "/api/records/{collection}/{record_id}/documents/{field}",
     ]
+    assert sorted(paths["/api/records/{collection}/{record_id}"]) == ["delete", "get", "patch"]
     assert list(paths["/api/auth/token"]) == ["post"]
     assert paths["/api/auth/token"]["post"]["security"] == []
     for path in ("/api/me", "/api/node"):

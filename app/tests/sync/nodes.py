@@ -1,5 +1,6 @@
 """Nodes for the sync tests: each enrolled with the real hub, with its own store."""
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -7,9 +8,10 @@ from pathlib import Path
 
 from unibos.identity import tenancy
 from unibos.node.state import Identity
+from unibos.sync import merge
 from unibos.sync.agent import Agent
 from unibos.sync.hlc import wall_ms
-from unibos.sync.models import SyncOperation
+from unibos.sync.models import SyncOperation, SyncRecord
 from unibos.sync.store import SyncStore
 
 
@@ -52,3 +54,22 @@ def hub_operations(node_id: str) -> list[tuple[int, str]]:
         return list(
             SyncOperation.unscoped.filter(node_id=node_id).order_by("id").values_list("seq", "hlc")
         )
+
+
+def hub_records(collection: str = "notes") -> dict[str, dict]:
+    """The hub's records of `collection` as a reader sees them, deleted ones left out."""
+    with tenancy.system():
+        rows = SyncRecord.unscoped.filter(collection=collection)
+        found = {row.record_id: merge.values(merge.decode(row.cells)) for row in rows}
+    return {record_id: fields for record_id, fields in found.items() if fields is not None}
+
+
+def write_at_random(node: SyncNode, rng: random.Random, count: int) -> None:
+    """`count` writes to notes: puts, and a delete one time in ten, over 300 records, so
+    that nodes writing at random write the same ones."""
+    for _ in range(count):
+        record_id = f"n{rng.randrange(300)}"
+        if rng.random() < 0.1:
+            node.store.delete("notes", record_id)
+        else:
+            node.store.put("notes", record_id, {"title": f"{node.identity.name} {rng.random()}"})

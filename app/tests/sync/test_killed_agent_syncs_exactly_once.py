@@ -15,10 +15,9 @@ from pathlib import Path
 
 from unibos.identity import tenancy
 from unibos.node.state import StateDir
-from unibos.sync import merge
-from unibos.sync.models import SyncOperation, SyncRecord
+from unibos.sync.models import SyncOperation
 
-from tests.sync.nodes import hub_operations
+from tests.sync.nodes import hub_operations, hub_records, write_at_random
 
 RUNS = int(os.environ.get("UNIBOS_SYNC_KILL_RUNS", "30"))
 UNIBOS = Path(sys.executable).parent / "unibos"
@@ -37,29 +36,13 @@ def node_environment(node, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def hub_records() -> dict:
-    with tenancy.system():
-        rows = SyncRecord.unscoped.filter(collection="notes")
-        found = {row.record_id: merge.values(merge.decode(row.cells)) for row in rows}
-    return {record_id: fields for record_id, fields in found.items() if fields is not None}
-
-
-def write(node, rng: random.Random, count: int) -> None:
-    for _ in range(count):
-        record_id = f"n{rng.randrange(300)}"
-        if rng.random() < 0.1:
-            node.store.delete("notes", record_id)
-        else:
-            node.store.put("notes", record_id, {"title": f"{node.identity.name} {rng.random()}"})
-
-
 def test_an_agent_killed_at_random_points_syncs_everything_exactly_once(node_a, node_b, tmp_path):
     rng = random.Random(os.environ.get("UNIBOS_SYNC_KILL_SEED"))
     environment = node_environment(node_a, tmp_path)
     finished = 0
     for _ in range(RUNS):
-        write(node_a, rng, 400)
-        write(node_b, rng, 100)
+        write_at_random(node_a, rng, 400)
+        write_at_random(node_b, rng, 100)
         node_b.sync()
         agent = subprocess.Popen(
             [str(UNIBOS), "sync", "--once"],

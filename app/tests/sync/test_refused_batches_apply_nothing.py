@@ -76,6 +76,16 @@ def test_a_bad_operation_refuses_the_good_ones_before_it(client, bearer, node_a)
     assert response.json()["field"] == "operations[2].kind"
 
 
+def test_a_document_field_that_is_not_a_yjs_update_refuses_the_batch(client, bearer, node_a):
+    ops = operations(node_a, 2)
+    ops[1]["fields"]["body"] = {"$crdt": "bm90IGEgeWpzIHVwZGF0ZQ=="}
+
+    response = push(client, bearer, batch.compress(document(node_a, ops)))
+
+    refused(response, 400, "invalid", "operations[1].fields.body: $crdt: not a Yjs update")
+    assert response.json()["field"] == "operations[1].fields.body"
+
+
 def test_seqs_with_a_gap_are_refused(client, bearer, node_a):
     ops = operations(node_a, 3)
     del ops[1]

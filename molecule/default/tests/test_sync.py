@@ -1,8 +1,12 @@
-"""The node's sync agent (unibos-sync.service) runs against the hub it enrolled with."""
+"""The node's sync agent (unibos-sync.service) runs against the hub it enrolled with, and
+what users write through the node's API reaches the hub."""
 
 import json
+import secrets
+import shlex
 
-from testkit import wait_for
+from conftest import NODE_PORT
+from testkit import request, wait_for
 
 
 def sync_state(stack) -> dict:
@@ -21,3 +25,49 @@ def test_the_sync_agent_has_completed_a_round_with_the_hub(stack):
 def test_the_sync_agent_logged_that_the_hub_is_online(stack):
     log = stack.host.check_output("journalctl -u unibos-sync --no-pager -o cat")
     assert "online:" in log, log
+
+
+def hub_record(stack, collection: str, record_id: str) -> dict | None:
+    """The record as the hub's database holds it, read by the hub's own code."""
+    code = (
+        "import json; from unibos.identity import tenancy; from unibos.sync import merge; "
+        "from unibos.sync.models import SyncRecord\n"
+        "with tenancy.system():\n"
+        f"    row = SyncRecord.unscoped.filter(collection={collection!r}, "
+        f"record_id={record_id!r}).first()\n"
+        "print(json.dumps(row and merge.values(merge.decode(row.cells))))"
+    )
+    return json.loads(stack.host.check_output(f"/usr/local/sbin/unibos-manage hub shell -c {shlex.quote(code)}"))
+
+
+def test_a_record_written_through_the_node_api_reaches_the_hub(stack):
+    username, password = f"writer-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+    stack.host.check_output(
+        f"printf '%s\\n' {password} | /usr/local/sbin/unibos-hub users create {username} "
+        "--password-stdin"
+    )
+    stack.host.check_output(
+        f"/usr/local/sbin/unibos-hub users add {username} --org home --role member"
+    )
+    status, body = request(
+        stack.host,
+        f"http://127.0.0.1:{NODE_PORT}/api/auth/token",
+        "POST",
+        {"username": username, "password": password},
+    )
+    assert status == 200, body
+    headers = {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
+    record = f"http://127.0.0.1:{NODE_PORT}/api/records/notes/{username}"
+
+    status, body = request(stack.host, record, "PATCH", {"fields": {"title": "milk"}}, headers)
+    assert status == 200, body
+    status, body = request(
+        stack.host, f"{record}/documents/body", "POST", {"insert": "shared text"}, headers
+    )
+    assert status == 200, body
+
+    found = wait_for(
+        lambda: hub_record(stack, "notes", username), 60, "the record on the hub after a sync"
+    )
+    assert found["title"] == "milk"
+    assert found["body"]["$crdt"] == json.loads(body)["state"]

@@ -39,10 +39,15 @@ class Caller:
         return self.membership.user if self.membership else None
 
     def require(self, role: str) -> None:
-        if ROLE_RANK.get(self.role, -1) < ROLE_RANK[role]:
-            raise ApiError(
-                403, "forbidden", f"this needs role {role} or higher; the caller is {self.role}"
-            )
+        require_role(self.role, role)
+
+
+def require_role(actual: str, needed: str) -> None:
+    """403 unless role `actual` is `needed` or higher."""
+    if ROLE_RANK.get(actual, -1) < ROLE_RANK[needed]:
+        raise ApiError(
+            403, "forbidden", f"this needs role {needed} or higher; the caller is {actual}"
+        )
 
 
 def unauthorized(detail: str) -> ApiError:

@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 from django.http import HttpRequest, HttpResponse
 
-from unibos.api.auth import unauthorized
+from unibos.api.auth import require_role, unauthorized
 from unibos.api.errors import ApiError
 from unibos.identity import tokens
 from unibos.node import local_tokens
@@ -31,6 +31,9 @@ class Caller:
     claims: tokens.Claims
     config: NodeConfig
     identity: Identity
+
+    def require(self, role: str) -> None:
+        require_role(self.claims.role, role)
 
 
 def enrolled() -> tuple[NodeConfig, Identity]:

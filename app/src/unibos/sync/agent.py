@@ -10,6 +10,7 @@ applied what was pulled.
 """
 
 import gzip
+import http.client
 import json
 import urllib.request
 from collections.abc import Callable
@@ -133,10 +134,10 @@ class Agent:
             with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
                 return _document(url, path, response.read(), response.headers)
         except HTTPError as error:
-            content = error.read()
+            # Its body may be cut short too: then it is no refusal of the hub's.
             try:
-                document = _document(url, path, content, error.headers)
-            except HubUnreachable:
+                document = _document(url, path, error.read(), error.headers)
+            except (HubUnreachable, OSError, http.client.HTTPException):
                 document = {}
             if error.code >= 500 or "detail" not in document:
                 raise HubUnreachable(url, f"{path} answered HTTP {error.code}") from None
@@ -144,7 +145,9 @@ class Agent:
             raise HubRefused(url, error.code, error_code, document["detail"]) from None
         except URLError as error:
             raise HubUnreachable(url, str(error.reason)) from None
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
+            # A timeout while reading, or a connection cut short: a hub that dies between
+            # its answer's headers and its body leaves an IncompleteRead.
             raise HubUnreachable(url, str(error) or type(error).__name__) from None
 
 

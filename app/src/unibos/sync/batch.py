@@ -12,6 +12,7 @@ from typing import Any
 
 from unibos.api.body import invalid
 from unibos.api.errors import ApiError
+from unibos.sync import documents
 from unibos.sync.hlc import Timestamp
 from unibos.sync.merge import DELETED
 
@@ -124,17 +125,35 @@ def _check_content(operation: dict[str, Any], at: str) -> None:
         raise invalid(f"{at}.hlc", str(error)) from None
     if stamp is None or stamp.node_id != operation["node_id"]:
         raise invalid(f"{at}.hlc", "must be a string ending with the operation's node_id")
-    if not isinstance(operation["collection"], str) or not COLLECTION.fullmatch(
-        operation["collection"]
-    ):
-        raise invalid(f"{at}.collection", f"must match {COLLECTION.pattern}")
-    record_id = operation["record_id"]
-    if not isinstance(record_id, str) or not 0 < len(record_id) <= MAX_RECORD_ID:
-        raise invalid(f"{at}.record_id", f"must be a string of 1 to {MAX_RECORD_ID} characters")
+    check_record(operation["collection"], operation["record_id"], at)
     if operation["kind"] not in KINDS:
         raise invalid(f"{at}.kind", f"must be one of {', '.join(KINDS)}")
-    for field in ("fields", "base"):
-        if not isinstance(operation[field], dict):
-            raise invalid(f"{at}.{field}", "must be an object")
-    if DELETED in operation["fields"]:
-        raise invalid(f"{at}.fields", f"{DELETED} is reserved for deletes")
+    if not isinstance(operation["base"], dict):
+        raise invalid(f"{at}.base", "must be an object")
+    check_fields(operation["fields"], f"{at}.fields")
+
+
+def check_record(collection: Any, record_id: Any, at: str) -> None:
+    """A record's address: `at` prefixes the names in the errors (`` for none)."""
+    check_collection(collection, at)
+    if not isinstance(record_id, str) or not 0 < len(record_id) <= MAX_RECORD_ID:
+        raise invalid(
+            f"{at}.record_id".lstrip("."), f"must be a string of 1 to {MAX_RECORD_ID} characters"
+        )
+
+
+def check_collection(collection: Any, at: str) -> None:
+    if not isinstance(collection, str) or not COLLECTION.fullmatch(collection):
+        raise invalid(f"{at}.collection".lstrip("."), f"must match {COLLECTION.pattern}")
+
+
+def check_fields(fields: Any, at: str) -> None:
+    """The fields a put writes: no tombstone, and documents that are Yjs updates."""
+    if not isinstance(fields, dict):
+        raise invalid(at, "must be an object")
+    if DELETED in fields:
+        raise invalid(at, f"{DELETED} is reserved for deletes")
+    for name, value in fields.items():
+        problem = documents.problem(value) if documents.is_document(value) else None
+        if problem is not None:
+            raise invalid(f"{at}.{name}", problem)

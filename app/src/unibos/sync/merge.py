@@ -5,13 +5,16 @@ that set it (it ends with the writer's node id, so comparing HLC strings compare
 `(hlc, node_id)`), and the value that write had seen (its `base`). The higher HLC
 wins a field on every replica whatever the order operations arrive in. Two writes
 that had not seen each other are a conflict: the loser is kept in a Conflict, unless
-both are text from the same base that merge cleanly line by line.
+both are text from the same base that merge cleanly line by line. A document field
+(unibos.sync.documents) is never a conflict: both sides' edits are joined.
 """
 
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from unibos.sync import documents
 
 # A deleted record is a tombstone field, so that a delete and a later put order by HLC
 # like any other write.
@@ -38,18 +41,34 @@ Record = dict[str, Cell]
 
 
 def merge_records(left: Record, right: Record) -> Record:
-    """The join of two replicas of a record: each field's highest-HLC cell."""
+    """The join of two replicas of a record: each field's highest-HLC cell, or for a
+    document both sides' edits."""
     merged = dict(left)
     for field, cell in right.items():
-        if field not in merged or cell.hlc > merged[field].hlc:
+        if field not in merged:
+            merged[field] = cell
+        elif _documents(merged[field], cell):
+            merged[field] = _joined(merged[field], cell)
+        elif cell.hlc > merged[field].hlc:
             merged[field] = cell
     return merged
+
+
+def _documents(current: Cell, incoming: Cell) -> bool:
+    return documents.is_document(current.value) and documents.is_document(incoming.value)
+
+
+def _joined(current: Cell, incoming: Cell) -> Cell:
+    newer = incoming if incoming.hlc > current.hlc else current
+    return Cell(documents.join(current.value, incoming.value), newer.hlc, newer.base)
 
 
 def merge_cell(field: str, current: Cell, incoming: Cell) -> tuple[Cell, Conflict | None]:
     """The cell a field holds once `incoming` meets `current`, whichever came first."""
     if current.hlc == incoming.hlc:
         return current, None
+    if _documents(current, incoming):
+        return _joined(current, incoming), None
     newer, older = (incoming, current) if incoming.hlc > current.hlc else (current, incoming)
     if older.value in (newer.value, newer.base):
         # The newer write had seen the older value: an ordinary overwrite.

@@ -4,13 +4,12 @@ from django.http import HttpRequest, JsonResponse
 
 from unibos.api import openapi
 from unibos.api.body import Body
-from unibos.api.errors import ApiError, endpoint, not_found
+from unibos.api.errors import endpoint, not_found
 from unibos.node.auth import Caller, authenticated
 from unibos.sync import views
 from unibos.sync.store import SyncStore
 
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
-MEMBER_ROLES = ("owner", "admin", "member")
 
 
 @openapi.operation(
@@ -37,12 +36,7 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
 @endpoint("POST")
 @authenticated
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
-    if caller.claims.role not in MEMBER_ROLES:
-        raise ApiError(
-            403,
-            "forbidden",
-            f"this needs role member or higher; the caller is {caller.claims.role}",
-        )
+    caller.require("member")
     keep, value = views.resolution(Body(request, ("keep", "value")))
     store = SyncStore.of_node(caller.identity)
     try:

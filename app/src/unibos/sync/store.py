@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from unibos.node.state import Identity
-from unibos.sync import merge
+from unibos.sync import documents, merge
 from unibos.sync.hlc import Clock, Timestamp, wall_ms
 
 SCHEMA = """
@@ -96,6 +96,23 @@ class SyncStore:
     def delete(self, collection: str, record_id: str) -> dict[str, Any]:
         return self._write(collection, record_id, "delete", {})
 
+    def edit_document(
+        self, collection: str, record_id: str, field: str, update: bytes
+    ) -> dict[str, Any]:
+        """One edit of a document field: a Yjs update (unibos.sync.documents). An update
+        that is not one raises ValueError, and nothing is written."""
+        return self._write(collection, record_id, "put", {field: documents.document(update)})
+
+    def splice_document(
+        self, collection: str, record_id: str, field: str, *, at: int, delete: int, insert: str
+    ) -> dict[str, Any]:
+        """Edit a document's text as `documents.splice` does, on the state it has now."""
+        with self.transaction():
+            cell = self._record(collection, record_id).get(field)
+            current = cell.value if cell and documents.is_document(cell.value) else None
+            update = documents.splice(current, at, delete, insert)
+            return self._logged(collection, record_id, "put", {field: documents.document(update)})
+
     def _write(
         self, collection: str, record_id: str, kind: str, fields: dict[str, Any]
     ) -> dict[str, Any]:
@@ -117,7 +134,12 @@ class SyncStore:
             "record_id": record_id,
             "kind": kind,
             "fields": fields,
-            "base": {name: cells[name].value for name in written if name in cells},
+            # A document's edit needs no base (edits join), and its state can be large.
+            "base": {
+                name: cells[name].value
+                for name in written
+                if name in cells and not documents.is_document(cells[name].value)
+            },
         }
         self.db.execute(
             "INSERT INTO oplog (seq, hlc, collection, record_id, kind, fields, base) "
@@ -142,10 +164,16 @@ class SyncStore:
     def get(self, collection: str, record_id: str) -> dict[str, Any] | None:
         return merge.values(self._record(collection, record_id))
 
-    def records(self, collection: str) -> dict[str, dict[str, Any]]:
+    def records(
+        self, collection: str, after: str = "", limit: int = -1
+    ) -> dict[str, dict[str, Any]]:
+        """The collection's records (not the deleted ones) by id, after id `after`, at
+        most `limit` of them."""
         rows = self.db.execute(
-            "SELECT record_id, cells FROM records WHERE collection = ? ORDER BY record_id",
-            (collection,),
+            "SELECT record_id, cells FROM records WHERE collection = ? AND record_id > ? "
+            f"AND NOT coalesce(json_extract(cells, '$.{merge.DELETED}[0]'), 0) "
+            "ORDER BY record_id LIMIT ?",
+            (collection, after, limit),
         )
         found = {record_id: merge.values(merge.decode(json.loads(c))) for record_id, c in rows}
         return {record_id: fields for record_id, fields in found.items() if fields is not None}
