@@ -37,7 +37,8 @@ def hub_record(stack, collection: str, record_id: str) -> dict | None:
         f"record_id={record_id!r}).first()\n"
         "print(json.dumps(row and merge.values(merge.decode(row.cells))))"
     )
-    return json.loads(stack.host.check_output(f"/usr/local/sbin/unibos-manage hub shell -c {shlex.quote(code)}"))
+    shell = f"/usr/local/sbin/unibos-manage hub shell -c {shlex.quote(code)}"
+    return json.loads(stack.host.check_output(shell))
 
 
 def test_a_record_written_through_the_node_api_reaches_the_hub(stack):
