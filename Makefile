@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HUB_URL := http://127.0.0.1:8000
 NODE_URL := http://127.0.0.1:8001
 
-.PHONY: up down test setup image wheelhouse lint test-app test-molecule test-molecule-default test-molecule-ha bench bench-failover bench-sync
+.PHONY: up down test setup image wheelhouse lint test-app test-molecule test-molecule-default test-molecule-ha bench bench-failover bench-sync bench-tasks
 
 up: setup image wheelhouse
 	scripts/dev-host start
@@ -64,3 +64,8 @@ bench-failover: setup image wheelhouse
 # of its own; no containers).
 bench-sync: setup
 	python3 bench/sync.py
+
+# Tasks: no-op round trip and throughput (UNIBOS path, bare Celery, bare Redis) and
+# completion while workers are killed (a Redis of its own; no containers).
+bench-tasks: setup
+	python3 bench/tasks.py

@@ -49,6 +49,7 @@ APP = ROOT / "app"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(APP))
 
+from figures import closing_line, percentile  # noqa: E402
 from tests.servers import PostgreSQL, Redis, free_port  # noqa: E402
 
 if TYPE_CHECKING:
@@ -61,11 +62,6 @@ START_TIMEOUT_SECONDS = 60
 # rows (docs.powersync.com/resources/performance-and-limits: "2,000-4,000 operations per
 # second"): a peer's figure quoted for scale, not measured here.
 POWERSYNC_OPS_PER_S = (2000, 4000)
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 # Routing.
@@ -452,15 +448,7 @@ def main() -> None:
         "backlog_10k_s", "backlog_100k_s", "ops_per_s", "route_p50_us", "route_p99_us",
         "hub_switch_s", "hub_switch_idle_s", "conflict_rate", "replicas_converged",
     ]  # fmt: skip
-    print("\n" + " ".join(f"{name}={format_figure(figures.get(name))}" for name in order))
-
-
-def format_figure(value: object) -> str:
-    if value is None:
-        return "na"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value).lower()
+    print("\n" + closing_line(figures, order))
 
 
 if __name__ == "__main__":

@@ -103,6 +103,10 @@ ENDPOINTS: dict[str, tuple[dict[str, Attack], set[int]]] = {
                                {"keep": "local"})},
         {404},
     ),
+    # Task distribution: the monitor's view, without B's tenant and node queues.
+    "workers": (OPEN, {200}),
+    "queues": (OPEN, {200}),
+    "alerts": (OPEN, {200}),
 }  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from unibos.core.health import LAST_CHECK_KEY
 
 from tests.servers import Redis, SentinelCluster
@@ -68,14 +69,17 @@ def test_a_worker_moves_to_the_new_master_when_the_master_dies(sentinel_cluster,
     assert "Connection to broker lost" in core_worker.output()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_beat_schedules_the_health_check_through_sentinel(sentinel_cluster, core_worker, tmp_path):
     master = sentinel_cluster.master().client()
     beat = subprocess.Popen(
-        [str(BIN / "celery"), "-A", "unibos.celery", "beat", "-s", str(tmp_path / "schedule")],
+        [str(BIN / "celery"), "-A", "unibos.celery", "beat"],
         env=sentinel_environment(
             sentinel_cluster.sentinels,
             UNIBOS_DEPLOYMENT_TYPE="hub",
             UNIBOS_HEALTH_CHECK_INTERVAL="1",
+            # Beat keeps its schedules in the hub's database: the test database here.
+            UNIBOS_DB_NAME=connection.settings_dict["NAME"],
         ),
         stdout=(tmp_path / "beat.log").open("wb"),
         stderr=subprocess.STDOUT,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shlex
 import sys
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from testinfra.host import Host
 from testinfra.utils.ansible_runner import AnsibleRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from testkit import fetch
+from testkit import fetch, request
 
 DATA_DIR = "/var/lib/unibos/data"
 VENV_PYTHON = "/opt/unibos/current/bin/python"
@@ -60,6 +61,31 @@ class Stack:
         )
         assert cmd.rc == 0, f"{task} failed (rc={cmd.rc}): {cmd.stdout}{cmd.stderr}"
         return json.loads(cmd.stdout)
+
+    def hub_python(self, code: str) -> str:
+        """Run code in the hub's Django shell (its settings, database and Redis): stdout."""
+        return self.host.check_output(
+            f"/usr/local/sbin/unibos-manage hub shell --no-imports -c {shlex.quote(code)}"
+        )
+
+    def token(self, port: int, role: str) -> str:
+        """An access token from the API on `port` for a new user of organization home
+        (inventories/dev) with `role`."""
+        username, password = f"verify-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+        self.host.check_output(
+            f"printf '%s\\n' {password} | /usr/local/sbin/unibos-hub users create {username} "
+            "--password-stdin"
+        )
+        self.host.check_output(
+            f"/usr/local/sbin/unibos-hub users add {username} --org home --role {role}"
+        )
+        login = {"username": username, "password": password}
+        # The hub serves several organizations and asks which; a node serves one.
+        if port == HUB_PORT:
+            login["organization"] = "home"
+        status, body = request(self.host, f"http://127.0.0.1:{port}/api/auth/token", "POST", login)
+        assert status == 200, body
+        return json.loads(body)["access_token"]
 
     def python(self, code: str) -> str:
         """Run code with the app's interpreter (Pillow is there) and return stdout."""

@@ -3,7 +3,6 @@ what users write through the node's API reaches the hub."""
 
 import json
 import secrets
-import shlex
 
 from conftest import NODE_PORT
 from testkit import request, wait_for
@@ -37,28 +36,13 @@ def hub_record(stack, collection: str, record_id: str) -> dict | None:
         f"record_id={record_id!r}).first()\n"
         "print(json.dumps(row and merge.values(merge.decode(row.cells))))"
     )
-    shell = f"/usr/local/sbin/unibos-manage hub shell -c {shlex.quote(code)}"
-    return json.loads(stack.host.check_output(shell))
+    return json.loads(stack.hub_python(code))
 
 
 def test_a_record_written_through_the_node_api_reaches_the_hub(stack):
-    username, password = f"writer-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
-    stack.host.check_output(
-        f"printf '%s\\n' {password} | /usr/local/sbin/unibos-hub users create {username} "
-        "--password-stdin"
-    )
-    stack.host.check_output(
-        f"/usr/local/sbin/unibos-hub users add {username} --org home --role member"
-    )
-    status, body = request(
-        stack.host,
-        f"http://127.0.0.1:{NODE_PORT}/api/auth/token",
-        "POST",
-        {"username": username, "password": password},
-    )
-    assert status == 200, body
-    headers = {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
-    record = f"http://127.0.0.1:{NODE_PORT}/api/records/notes/{username}"
+    headers = {"Authorization": f"Bearer {stack.token(NODE_PORT, 'member')}"}
+    record_id = f"verify-{secrets.token_hex(4)}"
+    record = f"http://127.0.0.1:{NODE_PORT}/api/records/notes/{record_id}"
 
     status, body = request(stack.host, record, "PATCH", {"fields": {"title": "milk"}}, headers)
     assert status == 200, body
@@ -68,7 +52,7 @@ def test_a_record_written_through_the_node_api_reaches_the_hub(stack):
     assert status == 200, body
 
     found = wait_for(
-        lambda: hub_record(stack, "notes", username), 60, "the record on the hub after a sync"
+        lambda: hub_record(stack, "notes", record_id), 60, "the record on the hub after a sync"
     )
     assert found["title"] == "milk"
     assert found["body"]["$crdt"] == json.loads(body)["state"]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/nodes/token", tokens.node_token, name="node-token"),
     path("api/nodes/<uuid:node_id>", nodes.node, name="node"),
     path("", include("unibos.sync.urls")),
+    path("", include("unibos.dispatch.urls")),
 ]

@@ -20,12 +20,16 @@ class RegistryStep(bootsteps.StartStopStep):
     # shown as gone.
     requires = frozenset({"celery.worker.components:Timer", "celery.worker.components:Pool"})
 
-    def __init__(self, parent: WorkController, **kwargs: Any) -> None:
+    def __init__(self, parent: WorkController, unibos_gpu: bool = False, **kwargs: Any) -> None:
+        # `unibos_gpu` is `unibos-worker start --gpu`: Celery hands a worker's keyword
+        # arguments to each of its bootsteps.
         super().__init__(parent, **kwargs)
         self.timer_entry: Any = None
         self.started_at = registry.now()
         self.client = redis_client()
         self.interval = settings.UNIBOS_WORKER_HEARTBEAT_INTERVAL
+        # Measured once: what a host has changes with a deployment, which restarts workers.
+        self.capabilities = registry.Capabilities.of_this_host(unibos_gpu)
 
     def start(self, parent: WorkController) -> None:
         self.heartbeat(parent)
@@ -35,7 +39,10 @@ class RegistryStep(bootsteps.StartStopStep):
 
     def heartbeat(self, parent: WorkController) -> None:
         record = registry.WorkerRecord.for_this_process(
-            parent.hostname, parent.app.amqp.queues.consume_from, self.started_at
+            parent.hostname,
+            parent.app.amqp.queues.consume_from,
+            self.started_at,
+            self.capabilities,
         )
         try:
             registry.register(self.client, record, self.interval)

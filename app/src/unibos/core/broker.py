@@ -1,9 +1,11 @@
 """The one way the app talks to Redis outside Celery: registry, health, last check."""
 
+from collections.abc import Iterable
 from typing import Any
 
 import redis
 from django.conf import settings
+from kombu.transport.redis import PRIORITY_STEPS, Channel
 from redis.sentinel import Sentinel
 
 # Health answers within a load balancer's probe timeout even when Redis hangs.
@@ -38,3 +40,19 @@ def redis_client() -> redis.Redis:
         )
         return sentinel.master_for(config["master"], **options)
     return redis.Redis(host=config["host"], port=config["port"], **options)
+
+
+def queue_lengths(client: redis.Redis, queues: Iterable[str]) -> dict[str, int]:
+    """Messages waiting in each queue, as kombu's Redis transport keeps them: one list
+    per priority step (the queue's own name for the first), counted in one round trip."""
+    queues = list(queues)
+    with client.pipeline(transaction=False) as pipe:
+        for queue in queues:
+            for step in PRIORITY_STEPS:
+                pipe.llen(f"{queue}{Channel.sep}{step}" if step else queue)
+        sizes = pipe.execute()
+    per_queue = len(PRIORITY_STEPS)
+    return {
+        queue: sum(sizes[index * per_queue : (index + 1) * per_queue])
+        for index, queue in enumerate(queues)
+    }

@@ -6,9 +6,11 @@ readers (health, `unibos-worker status`) treat "key present" as "worker alive".
 
 import json
 import os
+import shutil
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 
@@ -16,6 +18,26 @@ from unibos import __version__
 
 KEY_PREFIX = "unibos:workers:"
 TTL_HEARTBEATS = 3
+# The external programs tasks run (ocr.*: tesseract, media.transcode: ffmpeg).
+TOOLS = ("tesseract", "ffmpeg")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    # Declared by the operator (`--gpu`, UNIBOS_WORKER_GPU): a driver can be installed
+    # and the card still be reserved for something else.
+    gpu: bool = False
+    memory_mb: int = 0
+    tools: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of_this_host(cls, gpu: bool) -> "Capabilities":
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return cls(
+            gpu=gpu,
+            memory_mb=memory // (1024 * 1024),
+            tools=[tool for tool in TOOLS if shutil.which(tool)],
+        )
 
 
 @dataclass(frozen=True)
@@ -27,9 +49,17 @@ class WorkerRecord:
     version: str
     started_at: str
     seen_at: str
+    # A worker of an older release, during a rolling upgrade, registers none.
+    capabilities: Capabilities = field(default_factory=Capabilities)
 
     @classmethod
-    def for_this_process(cls, name: str, queues: Iterable[str], started_at: str) -> "WorkerRecord":
+    def for_this_process(
+        cls,
+        name: str,
+        queues: Iterable[str],
+        started_at: str,
+        capabilities: Capabilities | None = None,
+    ) -> "WorkerRecord":
         # The node name is `<type>@<hostname>` (docs/architecture.md), so it carries the type.
         return cls(
             name=name,
@@ -39,7 +69,14 @@ class WorkerRecord:
             version=__version__,
             started_at=started_at,
             seen_at=now(),
+            capabilities=capabilities or Capabilities(),
         )
+
+    @classmethod
+    def from_json(cls, value: str) -> "WorkerRecord":
+        document: dict[str, Any] = json.loads(value)
+        capabilities = Capabilities(**document.pop("capabilities", {}))
+        return cls(**document, capabilities=capabilities)
 
 
 def now() -> str:
@@ -62,7 +99,7 @@ def live_workers(client: redis.Redis) -> list[WorkerRecord]:
     keys = sorted(client.scan_iter(match=f"{KEY_PREFIX}*"))
     # A key may expire between SCAN and MGET; its None is a worker that just died.
     values = client.mget(keys) if keys else []
-    return [WorkerRecord(**json.loads(value)) for value in values if value is not None]
+    return [WorkerRecord.from_json(value) for value in values if value is not None]
 
 
 def workers_by_queue(

@@ -9,10 +9,13 @@ from django.conf import settings
 from unibos.core import health, registry
 from unibos.core.broker import redis_client
 from unibos.core.datafiles import derived_dir
+from unibos.dispatch import once
+from unibos.dispatch.base import RetryableError
 
 # Below this share of free space outputs start failing mid-write; report it before.
 MIN_FREE_DISK_RATIO = 0.05
 SECONDS_PER_DAY = 24 * 60 * 60
+DRILL_KEY_PREFIX = "unibos:drill:"
 
 
 @shared_task(name="core.health_check", bind=True)
@@ -58,3 +61,34 @@ def cleanup(max_age_days: int | None = None) -> dict[str, Any]:
                     removed += 1
                     freed += info.st_size
     return {"removed": removed, "freed_bytes": freed, "max_age_days": days}
+
+
+@shared_task(name="core.noop")
+def noop() -> dict[str, Any]:
+    """Nothing: the cost of a task's round trip through broker, worker and backend."""
+    return {}
+
+
+@shared_task(name="core.drill", bind=True)
+def drill(
+    self: Task, seconds: float = 0, fail: bool = False, mark: str | None = None
+) -> dict[str, Any]:
+    """Sleep `seconds`, then fail with RetryableError when `fail`; else, with a `mark`,
+    append this task's id to the Redis list `unibos:drill:<mark>`.
+
+    The id goes in with the task's done-mark, in one transaction: a delivery of the same
+    task after the list has it finds the mark and does not append again, so the list
+    shows how many times each task took effect (the reliability drills count on it).
+    """
+    if seconds < 0:
+        raise ValueError(f"seconds must not be negative, not {seconds}")
+    time.sleep(seconds)
+    if fail:
+        raise RetryableError(f"core.drill {self.request.id} fails, as fail=True asks")
+    result = {"task_id": self.request.id, "seconds": seconds, "mark": mark}
+    if mark is not None:
+        with redis_client().pipeline(transaction=True) as pipe:
+            pipe.rpush(f"{DRILL_KEY_PREFIX}{mark}", self.request.id)
+            once.mark(pipe, self.request.id, result)
+            pipe.execute()
+    return result

@@ -4,10 +4,21 @@ Runs on every request, so it is one pass over a handful of targets with no sorti
 no I/O: the health checker has already measured what the policy needs.
 """
 
+from collections.abc import Mapping
+from typing import Protocol
+
 from unibos.routing.balancers import Balancer
-from unibos.routing.health import HealthChecker
 from unibos.routing.policies import Policy, by_priority
 from unibos.routing.table import PriorityTable, Target
+
+
+class Health(Protocol):
+    """What the router asks of a health source: a HealthChecker probing hubs, or the
+    task router's view of live workers and queue lengths."""
+
+    latency: Mapping[str, float]
+
+    def available(self, target: Target) -> bool: ...
 
 
 class NoRoute(Exception):
@@ -19,7 +30,7 @@ class Router:
     def __init__(
         self,
         table: PriorityTable,
-        health: HealthChecker,
+        health: Health,
         policy: Policy = by_priority,
         balancer: Balancer | None = None,
     ) -> None:

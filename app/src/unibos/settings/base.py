@@ -7,7 +7,7 @@ from urllib.parse import quote
 from kombu import Queue
 
 from unibos import logs
-from unibos.queues import QUEUES, ROUTES
+from unibos.queues import QUEUES
 from unibos.settings import environment as env
 
 DEBUG = False
@@ -15,11 +15,14 @@ DEBUG = False
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    # The hub's schedules, in its database (unibos.dispatch.scheduler).
+    "django_celery_beat",
     "unibos.core",
     "unibos.identity",
     "unibos.api",
     "unibos.node",
     "unibos.sync",
+    "unibos.dispatch",
     "unibos.ocr",
     "unibos.media",
 ]
@@ -42,6 +45,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 UNIBOS_LOG_LEVEL = env.choice("UNIBOS_LOG_LEVEL", logs.LEVELS, "INFO")
 
+# The health monitor (unibos.dispatch.monitor): how often beat runs it, and the length
+# above which a queue is reported as backed up.
+UNIBOS_MONITOR_INTERVAL = env.integer("UNIBOS_MONITOR_INTERVAL", 30, minimum=1)
+UNIBOS_QUEUE_BACKLOG_ALERT = env.integer("UNIBOS_QUEUE_BACKLOG_ALERT", 100, minimum=0)
+
 # journald stamps time and unit itself; stdout keeps one stream per service.
 LOGGING = {
     "version": 1,
@@ -57,15 +65,67 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": UNIBOS_LOG_LEVEL},
 }
 
+# Routing (docs/architecture.md, "Task distribution"). GPU, node and tenant queues are
+# declared when first used (task_create_missing_queues), as they depend on the host.
 CELERY_TASK_QUEUES = tuple(Queue(name) for name in QUEUES)
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = ROUTES
+# A dotted path: Celery imports the router on first publish, after Django is set up.
+CELERY_TASK_ROUTES = ("unibos.dispatch.router.route_task",)
+# The inventory's rules, before the defaults; check unibos.E020 reports a bad one.
+UNIBOS_TASK_RULES = env.json_value("UNIBOS_TASK_RULES", [])
+# How stale the router's view of live workers and queue lengths may be.
+UNIBOS_ROUTING_CACHE_SECONDS = env.integer("UNIBOS_ROUTING_CACHE_SECONDS", 2, minimum=0)
+# Beyond this many waiting tasks, a GPU-preferring task takes the CPU queue instead.
+UNIBOS_GPU_QUEUE_MAX_LENGTH = env.integer("UNIBOS_GPU_QUEUE_MAX_LENGTH", 20, minimum=0)
+# The node this process runs on (its enrolment id); empty on a hub or a worker host.
+UNIBOS_NODE_ID = env.string("UNIBOS_NODE_ID", "")
 # The result then records the worker and queue that ran a task (`unibos-worker call`).
 CELERY_RESULT_EXTENDED = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # OCR and transcoding run for long; a worker should not hoard tasks another could run.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Reliability (docs/architecture.md, "Reliability"). A task is acknowledged after it
+# ran, so one whose worker or pool child dies is delivered again (unibos.dispatch.once
+# keeps a completed one from running twice). Redis has no acknowledgement of its own:
+# kombu hands a message that a worker has held unacknowledged for longer than the
+# visibility timeout to another worker, so the timeout must exceed the longest a task
+# is held, its wait for an ETA and its run (check unibos.E021).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+UNIBOS_TASK_VISIBILITY_TIMEOUT = env.integer("UNIBOS_TASK_VISIBILITY_TIMEOUT", 7200, minimum=1)
+# Seconds a task may run before its pool child is killed; a tenth earlier the task gets
+# SoftTimeLimitExceeded, to clean up and fail while its delivery is still known.
+UNIBOS_TASK_TIME_LIMIT = env.integer("UNIBOS_TASK_TIME_LIMIT", 3600, minimum=2)
+CELERY_TASK_TIME_LIMIT = UNIBOS_TASK_TIME_LIMIT
+CELERY_TASK_SOFT_TIME_LIMIT = UNIBOS_TASK_TIME_LIMIT - max(1, UNIBOS_TASK_TIME_LIMIT // 10)
+# The furthest ahead a task may be scheduled (countdown or ETA); also the longest wait
+# before a retry.
+UNIBOS_TASK_MAX_ETA = env.integer("UNIBOS_TASK_MAX_ETA", 600, minimum=1)
+# Retries of a task that raised unibos.dispatch.base.RetryableError before it is
+# dead-lettered.
+UNIBOS_TASK_MAX_RETRIES = env.integer("UNIBOS_TASK_MAX_RETRIES", 3, minimum=0)
+# Priorities 0-9, lower first. Redis keeps a list per priority step and queue; kombu's
+# steps (0, 3, 6, 9, which unibos.core.broker.queue_lengths counts) make four bands,
+# 0-2, 3-5, 6-8 and 9. The default leaves two bands above and one below.
+CELERY_TASK_DEFAULT_PRIORITY = 6
+
+
+def broker_transport_options(redis: dict[str, Any]) -> dict[str, Any]:
+    """CELERY_BROKER_TRANSPORT_OPTIONS: those of Sentinel, and those of reliability."""
+    visibility = UNIBOS_TASK_VISIBILITY_TIMEOUT
+    return {
+        **redis_transport_options(redis),
+        "visibility_timeout": visibility,
+        # kombu looks for messages held past the visibility timeout every interval
+        # (every time, with throttle 1): a dead worker's tasks come back at most a tenth
+        # of the timeout, and never more than a minute, after it expired.
+        "unacked_restore_interval": max(1, min(60, visibility // 10)),
+        "unacked_restore_throttle": 1,
+        # A worker takes from its queues in the order it was given them, not in turn.
+        "queue_order_strategy": "priority",
+    }
 
 
 # The master name Sentinel monitors, unless UNIBOS_REDIS_SENTINEL_MASTER says otherwise.
@@ -168,4 +228,7 @@ def sqlite_database(default_path: Path) -> dict[str, Any]:
 
 
 def beat_schedule(interval: int) -> dict[str, Any]:
-    return {"health-check": {"task": "core.health_check", "schedule": float(interval)}}
+    return {
+        "health-check": {"task": "core.health_check", "schedule": float(interval)},
+        "monitor": {"task": "dispatch.monitor", "schedule": float(UNIBOS_MONITOR_INTERVAL)},
+    }

@@ -18,12 +18,15 @@ DATABASES = {"default": base.sqlite_database(_LOCAL / "unibos-development.sqlite
 
 UNIBOS_REDIS = base.redis_settings(host="localhost", password="")
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = base.beat_schedule(UNIBOS_HEALTH_CHECK_INTERVAL)
+# Schedules live in the database (`unibos-hub schedules`); beat installs the one above
+# there at start.
+CELERY_BEAT_SCHEDULER = "unibos.dispatch.scheduler:Scheduler"
 
 UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", _LOCAL / "data")
 UNIBOS_CLEANUP_MAX_AGE_DAYS = env.integer("UNIBOS_CLEANUP_MAX_AGE_DAYS", 7, minimum=1)

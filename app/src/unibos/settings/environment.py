@@ -5,6 +5,7 @@ start says in the journal which line of its environment file is wrong. A reader 
 no default requires the variable.
 """
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,6 +65,18 @@ def strings(name: str, default: Sequence[str] | None = None) -> list[str]:
             raise ImproperlyConfigured(f"{name} is not set")
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def json_value(name: str, default: object) -> object:
+    """A JSON document; unset or empty is `default`. Only the syntax is checked here:
+    what the value must hold is its reader's business, reported by a system check."""
+    value = _raw(name, required=False)
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
 
 
 def addresses(name: str) -> list[tuple[str, int]]:

@@ -14,12 +14,15 @@ DATABASES = {"default": base.postgresql_database()}
 
 UNIBOS_REDIS = base.redis_settings()
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", QUEUES)
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = base.beat_schedule(UNIBOS_HEALTH_CHECK_INTERVAL)
+# Schedules live in the database (`unibos-hub schedules`); beat installs the one above
+# there at start.
+CELERY_BEAT_SCHEDULER = "unibos.dispatch.scheduler:Scheduler"
 
 # Identity: the hub signs JWTs (unibos.identity.keys). An empty passphrase is refused
 # by check unibos.E011, so that the settings still load for the checks to say so.

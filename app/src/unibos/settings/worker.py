@@ -12,7 +12,7 @@ DATABASES: dict[str, dict[str, object]] = {}
 
 UNIBOS_REDIS = base.redis_settings()
 CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())

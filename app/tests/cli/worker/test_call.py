@@ -48,7 +48,10 @@ def test_call_refuses_an_unknown_task():
     result = CliRunner().invoke(cli, ["call", "core.reboot"])
 
     assert result.exit_code == 2
-    assert "unknown task; known: core.cleanup, core.health_check" in result.stderr
+    assert (
+        "unknown task; known: core.cleanup, core.drill, core.health_check, core.noop"
+        in result.stderr
+    )
 
 
 def test_call_gives_up_after_the_timeout(worker):

@@ -1,11 +1,12 @@
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from unibos.cli.worker import cli
 
-from tests.workers import node_name, start_worker
+from tests.workers import WorkerProcess, node_name, start_worker, worker_environment
 
 
 def pool_size(pid: int) -> int:
@@ -23,7 +24,11 @@ def pool_size(pid: int) -> int:
         (["--type", "core", "--queues", "default"], "give --type or --queues, not both"),
         ([], "give --type (core, ocr, media) or --queues"),
         (["--type", "gpu"], "Invalid value for '--type'"),
-        (["--queues", "default,gpu"], "unknown queue(s) gpu"),
+        (["--queues", "default,gpu"], "'gpu' is not a queue: use one of default, ocr, media,"),
+        (["--queues", "node.kitchen"], "'kitchen' is not a node id (a UUID)"),
+        (["--queues", "Acme-ocr"], "'Acme-ocr' is not a queue"),
+        (["--queues", ","], "no queue given"),
+        (["--type", "core", "--gpu"], "--type core has no GPU queue; drop --gpu"),
         (["--type", "core", "--concurrency", "0"], "Invalid value for '--concurrency'"),
         (["--type", "core", "--loglevel", "LOUD"], "Invalid value for '--loglevel'"),
     ],
@@ -62,3 +67,20 @@ def test_start_with_queues_names_the_node_after_them(redis_server, tmp_path):
         assert process.stop() == 0
 
     assert record["queues"] == ["media", "ocr"]
+
+
+def test_a_worker_on_a_node_also_consumes_its_node_queue(redis_server, tmp_path):
+    client = redis_server.client(db=7)
+    node_id = str(uuid.uuid4())
+    process = WorkerProcess(
+        ["--queues", "ocr-gpu,acme-media", "--gpu"],
+        worker_environment(UNIBOS_REDIS_DB="7", UNIBOS_NODE_ID=node_id),
+        tmp_path / "log",
+    ).start()
+    try:
+        record = process.wait_registered(client, node_name("ocr-gpu-acme-media"))
+    finally:
+        assert process.stop() == 0
+
+    assert record["queues"] == ["acme-media", f"node.{node_id}", "ocr-gpu"]
+    assert record["capabilities"]["gpu"] is True

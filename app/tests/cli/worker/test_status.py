@@ -1,4 +1,5 @@
 import json
+from shutil import which
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +17,8 @@ def test_status_lists_live_workers_and_exits_0(worker):
 
     assert result.exit_code == 0, result.output
     assert worker["name"] in result.output
-    assert "queues=default,media,ocr" in result.output
+    assert "queues=default,media,ocr  gpu=no  memory=" in result.output
+    assert f"tools={','.join(worker['capabilities']['tools']) or '-'}" in result.output
 
 
 def test_status_exits_1_naming_each_queue_without_a_worker(empty_registry):
@@ -50,6 +52,10 @@ def test_status_json_has_workers_queues_and_missing(worker):
     assert [record["name"] for record in document["workers"]] == [worker["name"]]
     assert document["queues"] == {queue: [worker["name"]] for queue in ("default", "ocr", "media")}
     assert document["missing"] == []
+    capabilities = document["workers"][0]["capabilities"]
+    assert capabilities["gpu"] is False
+    assert capabilities["memory_mb"] > 0
+    assert capabilities["tools"] == [tool for tool in ("tesseract", "ffmpeg") if which(tool)]
 
 
 def test_status_says_when_redis_is_unreachable(settings):
@@ -59,3 +65,26 @@ def test_status_says_when_redis_is_unreachable(settings):
 
     assert result.exit_code == 1
     assert "cannot read the worker registry from Redis" in result.stderr
+
+
+def test_status_lists_a_worker_of_an_older_release_without_capabilities(
+    empty_registry, redis_server
+):
+    client = redis_server.client(db=5)
+    record = {
+        "name": "ocr@old-host",
+        "type": "ocr",
+        "queues": ["ocr"],
+        "pid": 4242,
+        "version": "0.0.9",
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "seen_at": "2026-01-01T00:00:10+00:00",
+    }
+    client.set("unibos:workers:ocr@old-host", json.dumps(record), ex=60)
+    try:
+        result = CliRunner().invoke(cli, ["status", "--queue", "ocr"])
+    finally:
+        client.delete("unibos:workers:ocr@old-host")
+
+    assert result.exit_code == 0, result.output
+    assert "ocr@old-host  queues=ocr  gpu=no  memory=0MB  tools=-  pid=4242" in result.output

@@ -12,6 +12,7 @@ from unibos.cli.hub.failover import failover
 from unibos.cli.hub.keys import keys
 from unibos.cli.hub.nodes import nodes
 from unibos.cli.hub.orgs import orgs
+from unibos.cli.hub.schedules import schedules
 from unibos.cli.hub.status import status
 from unibos.cli.hub.users import users
 
@@ -29,3 +30,4 @@ cli.add_command(orgs)
 cli.add_command(users)
 cli.add_command(nodes)
 cli.add_command(keys)
+cli.add_command(schedules)

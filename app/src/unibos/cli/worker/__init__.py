@@ -5,6 +5,7 @@ import click
 from unibos.cli.worker.call import call
 from unibos.cli.worker.start import start
 from unibos.cli.worker.status import status
+from unibos.cli.worker.tasks import tasks
 
 
 @click.group()
@@ -16,3 +17,4 @@ def cli() -> None:
 cli.add_command(start)
 cli.add_command(status)
 cli.add_command(call)
+cli.add_command(tasks)

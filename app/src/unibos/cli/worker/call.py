@@ -30,7 +30,8 @@ def _kwargs(ctx: click.Context, param: click.Parameter, value: str) -> dict[str,
     help="Seconds to wait for the result.",
 )
 def call(task: str, kwargs: dict[str, Any], timeout: float) -> None:
-    """Send TASK, wait for it, and print its result as JSON; exit 1 if it failed."""
+    """Send TASK the UNIBOS way (routed by its rule, with this host's node as origin),
+    wait for it, and print its result as JSON; exit 1 if it failed."""
     configure_django()
     from unibos.celery import app  # noqa: PLC0415
 
@@ -39,7 +40,15 @@ def call(task: str, kwargs: dict[str, Any], timeout: float) -> None:
         known = sorted(name for name in app.tasks if not name.startswith("celery."))
         raise click.BadParameter(f"unknown task; known: {', '.join(known)}", param_hint="TASK")
 
-    result = app.send_task(task, kwargs=kwargs)
+    # Imported once Django is configured: submit reads the settings.
+    from unibos.dispatch.privacy import PrivacyError  # noqa: PLC0415
+    from unibos.dispatch.router import Misrouted, TooLarge  # noqa: PLC0415
+    from unibos.dispatch.submit import submit  # noqa: PLC0415
+
+    try:
+        result = submit(task, kwargs=kwargs)
+    except (PrivacyError, TooLarge, Misrouted) as error:
+        raise click.ClickException(f"{task} was not sent: {error}") from None
     try:
         value = result.get(timeout=timeout, propagate=False)
     except CeleryTimeoutError:

@@ -5,19 +5,18 @@ from django.conf import settings
 
 from unibos.cli.setup import configure_django
 from unibos.logs import LEVELS
-from unibos.queues import QUEUE_BY_WORKER_TYPE, QUEUES
+from unibos.queues import GPU_QUEUE_BY_QUEUE, QUEUE_BY_WORKER_TYPE, node_queue, queue_problem
 
 
 def _queue_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
     if value is None:
         return None
     queues = [queue.strip() for queue in value.split(",") if queue.strip()]
-    unknown = [queue for queue in queues if queue not in QUEUES]
-    if not queues or unknown:
-        raise click.BadParameter(
-            f"unknown queue(s) {', '.join(unknown) or '(none given)'}; "
-            f"choose from {', '.join(QUEUES)}"
-        )
+    if not queues:
+        raise click.BadParameter("no queue given")
+    problems = [problem for problem in map(queue_problem, queues) if problem]
+    if problems:
+        raise click.BadParameter("; ".join(problems))
     return queues
 
 
@@ -28,7 +27,19 @@ def _queue_list(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.Choice(sorted(QUEUE_BY_WORKER_TYPE)),
     help="Worker type; consumes its queue (core: default, ocr: ocr, media: media).",
 )
-@click.option("--queues", callback=_queue_list, help="Comma-separated queues, instead of --type.")
+@click.option(
+    "--queues",
+    callback=_queue_list,
+    help="Comma-separated queues, instead of --type: default, ocr, media, ocr-gpu, "
+    "media-gpu, node.<node id>, <organization>-<queue>.",
+)
+@click.option(
+    "--gpu",
+    is_flag=True,
+    envvar="UNIBOS_WORKER_GPU",
+    help="This host has a GPU for tasks: registers it, and --type consumes its GPU queue "
+    "(ocr-gpu, media-gpu) instead of the CPU one.",
+)
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
@@ -42,14 +53,24 @@ def _queue_list(ctx: click.Context, param: click.Parameter, value: str | None) -
 def start(
     worker_type: str | None,
     queues: list[str] | None,
+    gpu: bool,
     concurrency: int | None,
     loglevel: str | None,
 ) -> None:
-    """Run a Celery worker in this process until SIGTERM (warm shutdown)."""
+    """Run a Celery worker in this process until SIGTERM (warm shutdown).
+
+    With UNIBOS_NODE_ID set (a node host), it also consumes node.<UNIBOS_NODE_ID>, the
+    queue of the tasks that must not leave this node.
+    """
     if worker_type and queues:
         raise click.UsageError("give --type or --queues, not both")
     if worker_type:
-        queues = [QUEUE_BY_WORKER_TYPE[worker_type]]
+        queue = QUEUE_BY_WORKER_TYPE[worker_type]
+        if gpu:
+            if queue not in GPU_QUEUE_BY_QUEUE:
+                raise click.UsageError(f"--type {worker_type} has no GPU queue; drop --gpu")
+            queue, worker_type = GPU_QUEUE_BY_QUEUE[queue], f"{worker_type}-gpu"
+        queues = [queue]
     elif queues:
         # The node name's type part then says which queues the worker serves.
         worker_type = "-".join(queues)
@@ -60,12 +81,15 @@ def start(
     # The app reads the settings as it is imported.
     from unibos.celery import app  # noqa: PLC0415
 
+    if settings.UNIBOS_NODE_ID:
+        queues.append(node_queue(settings.UNIBOS_NODE_ID))
     worker = app.Worker(
         hostname=f"{worker_type}@{socket.gethostname()}",
         queues=queues,
         concurrency=concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
         loglevel=(loglevel or settings.UNIBOS_LOG_LEVEL).upper(),
         pool_cls="prefork",
+        unibos_gpu=gpu,
     )
     worker.start()
     raise SystemExit(worker.exitcode)

@@ -38,8 +38,12 @@ def status(as_json: bool, queues: tuple[str, ...]) -> None:
         click.echo(json.dumps(document, indent=2))
     else:
         for worker in workers:
+            capabilities = worker.capabilities
             click.echo(
-                f"{worker.name}  queues={','.join(worker.queues)}  pid={worker.pid}  "
+                f"{worker.name}  queues={','.join(worker.queues)}  "
+                f"gpu={'yes' if capabilities.gpu else 'no'}  "
+                f"memory={capabilities.memory_mb}MB  "
+                f"tools={','.join(capabilities.tools) or '-'}  pid={worker.pid}  "
                 f"version={worker.version}  seen={worker.seen_at}"
             )
         if not workers:
