@@ -1,5 +1,6 @@
 """The one way the app talks to Redis outside Celery: registry, health, last check."""
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,6 +41,13 @@ def redis_client() -> redis.Redis:
         )
         return sentinel.master_for(config["master"], **options)
     return redis.Redis(host=config["host"], port=config["port"], **options)
+
+
+@functools.cache
+def process_client() -> redis.Redis:
+    """One client of UNIBOS_REDIS for this process, for code that runs per task (a
+    worker's pool child); redis-py gives a forked child connections of its own."""
+    return redis_client()
 
 
 def queue_lengths(client: redis.Redis, queues: Iterable[str]) -> dict[str, int]:

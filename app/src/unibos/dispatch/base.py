@@ -11,7 +11,6 @@ lost, so every delivery goes through the same steps before and after the task ru
 4. a task that failed for good is dead-lettered with its arguments and error.
 """
 
-import functools
 import logging
 from typing import Any
 
@@ -23,7 +22,7 @@ from celery.exceptions import Reject
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from unibos.core.broker import redis_client
+from unibos.core.broker import process_client
 from unibos.dispatch import deadletters, eta, once, privacy
 
 logger = logging.getLogger(__name__)
@@ -39,12 +38,6 @@ class RetryableError(Exception):
     """A failure the next try may not meet (a service briefly away): retried with backoff."""
 
 
-@functools.cache
-def _redis() -> redis.Redis:
-    # One client per process; redis-py gives a forked pool child connections of its own.
-    return redis_client()
-
-
 class UnibosTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.request.called_directly:
@@ -55,7 +48,7 @@ class UnibosTask(Task):
 
     def _deliver(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         request = self.request
-        client = _redis()
+        client = process_client()
         headers = request.headers or {}
         refusal = privacy.refusal(self.name, headers, settings.UNIBOS_NODE_ID or None)
         if refusal is not None:
@@ -114,7 +107,7 @@ class UnibosTask(Task):
             task_id, args, kwargs, request, error=error, traceback=traceback, reason="failed"
         )
         try:
-            deadletters.record(_redis(), letter)
+            deadletters.record(process_client(), letter)
         except redis.RedisError as failure:
             logger.error(
                 "task %s[%s] failed for good (%s) and could not be dead-lettered: %s; "

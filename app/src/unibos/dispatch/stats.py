@@ -14,7 +14,7 @@ import redis
 from celery import Task
 from celery.signals import task_postrun, task_prerun
 
-from unibos.core.broker import redis_client
+from unibos.core.broker import process_client
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,6 @@ KEY_PREFIX = "unibos:stats:"
 FIELD_BY_STATE = {"SUCCESS": "succeeded", "FAILURE": "failed", "RETRY": "retried"}
 
 _started: dict[str, float] = {}
-_client: redis.Redis | None = None
 
 
 def key(queue: str) -> str:
@@ -48,15 +47,13 @@ def _start(task_id: str, **kwargs: Any) -> None:
 
 @task_postrun.connect
 def _count(task_id: str, task: Task, state: str | None = None, **kwargs: Any) -> None:
-    global _client  # noqa: PLW0603 - one connection pool per pool process, made on first use
     started = _started.pop(task_id, None)
     field = FIELD_BY_STATE.get(state or "")
     queue = (task.request.delivery_info or {}).get("routing_key")
     if field is None or not queue:
         return
     try:
-        _client = _client or redis_client()
-        with _client.pipeline(transaction=False) as pipe:
+        with process_client().pipeline(transaction=False) as pipe:
             pipe.hincrby(key(queue), field, 1)
             if started is not None:
                 pipe.hincrbyfloat(key(queue), "runtime_s", time.monotonic() - started)

@@ -71,10 +71,6 @@ EDIT = {
 }
 
 
-def _store(caller: Caller) -> SyncStore:
-    return SyncStore.of_node(caller.identity)
-
-
 def _record(collection: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {"collection": collection, "record_id": record_id, "fields": fields}
 
@@ -90,11 +86,8 @@ def collection(request: HttpRequest, caller: Caller, collection: str) -> JsonRes
     batch.check_collection(collection, "")
     after = request.GET.get("after", "")
     limit = _limit(request.GET.get("limit", str(PAGE)))
-    store = _store(caller)
-    try:
+    with SyncStore.of_node(caller.identity) as store:
         found = store.records(collection, after, limit)
-    finally:
-        store.close()
     return JsonResponse(
         {
             "collection": collection,
@@ -135,8 +128,7 @@ def record(request: HttpRequest, caller: Caller, collection: str, record_id: str
     batch.check_record(collection, record_id, "")
     if request.method != "GET":
         caller.require("member")
-    store = _store(caller)
-    try:
+    with SyncStore.of_node(caller.identity) as store:
         if request.method == "PATCH":
             fields = Body(request, ("fields",)).document.get("fields")
             batch.check_fields(fields, "fields")
@@ -148,8 +140,6 @@ def record(request: HttpRequest, caller: Caller, collection: str, record_id: str
                 raise not_found(f"record {collection}/{record_id}")
             operation = store.delete(collection, record_id) if request.method == "DELETE" else None
         current = store.get(collection, record_id)
-    finally:
-        store.close()
     answer = _record(collection, record_id, current or {})
     if operation is not None:
         answer["seq"] = operation["seq"]
@@ -177,12 +167,9 @@ def document(
     batch.check_record(collection, record_id, "")
     if request.method == "POST":
         caller.require("member")
-    store = _store(caller)
-    try:
+    with SyncStore.of_node(caller.identity) as store:
         operation = _edit(request, store, (collection, record_id, field))
         value = (store.get(collection, record_id) or {}).get(field)
-    finally:
-        store.close()
     if not documents.is_document(value):
         raise not_found(f"document {collection}/{record_id}/{field}")
     answer: dict[str, Any] = {"state": value["$crdt"], "text": documents.text(value)}

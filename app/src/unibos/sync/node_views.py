@@ -20,11 +20,8 @@ ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
 @endpoint("GET")
 @authenticated
 def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
-    store = SyncStore.of_node(caller.identity)
-    try:
+    with SyncStore.of_node(caller.identity) as store:
         return JsonResponse({"conflicts": store.conflicts()})
-    finally:
-        store.close()
 
 
 @openapi.operation(
@@ -38,11 +35,8 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
     keep, value = views.resolution(Body(request, ("keep", "value")))
-    store = SyncStore.of_node(caller.identity)
-    try:
+    with SyncStore.of_node(caller.identity) as store:
         resolved = store.resolve(conflict_id, keep, value)
-    finally:
-        store.close()
     if resolved is None:
         raise not_found(f"conflict {conflict_id}")
     return JsonResponse(resolved)

@@ -62,6 +62,12 @@ class SyncStore:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> "SyncStore":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")

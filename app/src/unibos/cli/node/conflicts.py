@@ -38,11 +38,8 @@ def _line(conflict: dict[str, Any]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def list_conflicts(everything: bool, as_json: bool) -> None:
     """The unresolved conflicts: id, record, field, the winning and the losing value."""
-    store = _store()
-    try:
+    with _store() as store:
         listed = store.conflicts(unresolved_only=not everything)
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps({"conflicts": listed}, indent=2))
     else:
@@ -66,11 +63,8 @@ def resolve(conflict_id: int, keep: str, value_json: str | None) -> None:
         value = json.loads(value_json) if value_json is not None else None
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--value") from None
-    store = _store()
-    try:
+    with _store() as store:
         resolved = store.resolve(conflict_id, keep, value)
-    finally:
-        store.close()
     if resolved is None:
         raise click.ClickException(f"no such conflict {conflict_id}")
     click.echo(f"resolved {conflict_id}: {json.dumps(resolved['resolution']['value'])}")
