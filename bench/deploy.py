@@ -4,9 +4,11 @@
 1. `make up` from a bare base-image container (the dev host is removed first; the base
    image and the wheelhouse are built before the clock starts, as they are cached);
 2. the idempotent re-run of the playbook, and its `changed=` count;
-3. memory of each UNIBOS service once the stack is healthy: RSS summed over the unit's
-   processes (what `ps` shows) and PSS (shared pages split between the forks of a
-   prefork pool, the better estimate of what a Raspberry Pi must hold).
+3. memory of each service once the stack is healthy (PostgreSQL counts in Patroni's
+   unit): RSS summed over the unit's processes (what `ps` shows) and PSS (shared pages
+   split between the forks of a prefork pool, the better estimate of what a Raspberry
+   Pi must hold), and the sum of what a Pi node runs: its API, its sync agent and its
+   own worker.
 
 Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo root, as
 `make bench` does).
@@ -23,15 +25,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "unibos-dev"
 SERVICES = {
+    "etcd": "etcd.service",
+    "patroni": "patroni.service",
+    "haproxy": "haproxy.service",
+    "redis": "redis-server.service",
+    "sentinel": "redis-sentinel.service",
     "hub": "unibos-hub.service",
     "beat": "unibos-beat.service",
+    "flower": "unibos-flower.service",
     "node": "unibos-node.service",
+    "sync": "unibos-sync.service",
+    "node_worker": "unibos-node-worker.service",
     "worker_core": "unibos-worker@core.service",
     "worker_ocr": "unibos-worker@ocr.service",
     "worker_media": "unibos-worker@media.service",
 }
-# Raspberry Pi Zero 2 W: 512 MB for the OS, node and a core worker together.
+# Raspberry Pi Zero 2 W: 512 MB for the OS and everything a node runs.
 PI_ZERO_MB = 512
+# What a Pi node runs (inventories/production.example): no hub, no hub workers.
+PI_NODE_SERVICES = ("node", "sync", "node_worker")
 
 
 def run(*cmd: str) -> str:
@@ -107,10 +119,12 @@ def main() -> None:
     print(f"{'service':<14}{'RSS MB':>9}{'PSS MB':>9}")
     for name, (rss, pss) in memory.items():
         print(f"{name:<14}{rss:>9.1f}{pss:>9.1f}")
-    pi_pss = memory["node"][1] + memory["worker_core"][1]
+    total_pss = sum(pss for _, pss in memory.values())
+    print(f"the whole colocated host (PSS): {total_pss:.1f} MB")
+    pi_pss = sum(memory[name][1] for name in PI_NODE_SERVICES)
     print(
-        f"node + core worker (PSS): {pi_pss:.1f} MB of a {PI_ZERO_MB} MB Pi Zero 2 W "
-        f"({100 * pi_pss / PI_ZERO_MB:.0f} %)"
+        f"a Pi node ({' + '.join(PI_NODE_SERVICES)}, PSS): {pi_pss:.1f} MB of a "
+        f"{PI_ZERO_MB} MB Pi Zero 2 W ({100 * pi_pss / PI_ZERO_MB:.0f} %)"
     )
 
     pairs = {
@@ -118,7 +132,8 @@ def main() -> None:
         "rerun_s": f"{rerun_s:.1f}",
         "rerun_changed": str(rerun_changed),
         **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
-        "pss_mb_node_plus_core": f"{pi_pss:.1f}",
+        "pss_mb_pi_node": f"{pi_pss:.1f}",
+        "pss_mb_host": f"{total_pss:.1f}",
     }
     print(" ".join(f"{k}={v}" for k, v in pairs.items()))
 

@@ -1,4 +1,4 @@
-"""`unibos-worker start` in a subprocess, as systemd runs it."""
+"""`unibos-worker start` (and a node's `unibos worker`) in a subprocess, as systemd runs it."""
 
 import json
 import os
@@ -12,6 +12,7 @@ from pathlib import Path
 import redis
 
 UNIBOS_WORKER = str(Path(sys.executable).with_name("unibos-worker"))
+UNIBOS = str(Path(sys.executable).with_name("unibos"))
 REGISTER_TIMEOUT_SECONDS = 30
 
 
@@ -20,7 +21,16 @@ def node_name(worker_type: str) -> str:
 
 
 class WorkerProcess:
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
+    """`unibos-worker start ARGS`, or with `command` another one (the node's `unibos worker`)."""
+
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        log: Path,
+        command: tuple[str, ...] = (UNIBOS_WORKER, "start"),
+    ) -> None:
+        self.command = command
         self.args = args
         self.env = env
         self.log_path = log
@@ -29,7 +39,7 @@ class WorkerProcess:
     def start(self) -> "WorkerProcess":
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [UNIBOS_WORKER, "start", *self.args],
+                [*self.command, *self.args],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -18,6 +18,7 @@ from unibos.node.config import NodeConfig
 from unibos.node.state import Identity
 
 from tests.node.keyserver import ISSUER, JWKSServer, SigningKey
+from tests.node.node_host import NODE_REDIS_DB, NodeHost
 from tests.servers import free_port
 
 ORGANIZATION = {"id": 7, "slug": "acme", "name": "Acme"}
@@ -106,3 +107,13 @@ def enrolled(hub, node_config: NodeConfig) -> Identity:
     )
     assert result.exit_code == 0, result.output
     return node_config.state.identity()
+
+
+@pytest.fixture(scope="module")
+def node_host(tmp_path_factory, redis_server) -> Iterator[NodeHost]:
+    """An enrolled node running its own worker; the worker must stop cleanly at the end."""
+    host = NodeHost.start(
+        tmp_path_factory.mktemp("node-host"), redis_server.client(db=NODE_REDIS_DB)
+    )
+    yield host
+    assert host.worker.stop() == 0, host.worker.output()

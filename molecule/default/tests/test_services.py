@@ -13,6 +13,7 @@ UNITS = {
     "unibos-beat": "unibos-hub",
     "unibos-node": "unibos-node",
     "unibos-sync": "unibos-node",
+    "unibos-node-worker": "unibos-node",
     "unibos-worker@core": "unibos-worker",
     "unibos-worker@ocr": "unibos-worker",
     "unibos-worker@media": "unibos-worker",

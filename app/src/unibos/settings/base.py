@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "unibos.dispatch",
     "unibos.ocr",
     "unibos.media",
+    "unibos.cctv",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,10 @@ UNIBOS_ROUTING_CACHE_SECONDS = env.integer("UNIBOS_ROUTING_CACHE_SECONDS", 2, mi
 UNIBOS_GPU_QUEUE_MAX_LENGTH = env.integer("UNIBOS_GPU_QUEUE_MAX_LENGTH", 20, minimum=0)
 # The node this process runs on (its enrolment id); empty on a hub or a worker host.
 UNIBOS_NODE_ID = env.string("UNIBOS_NODE_ID", "")
+# Seconds between a worker's registry heartbeats (worker hosts, and a node's own worker).
+UNIBOS_WORKER_HEARTBEAT_INTERVAL = env.integer("UNIBOS_WORKER_HEARTBEAT_INTERVAL", 10, minimum=1)
+# A worker's prefork pool size; 0: one process per CPU. Each worker unit sets its own.
+UNIBOS_WORKER_CONCURRENCY = env.integer("UNIBOS_WORKER_CONCURRENCY", 0, minimum=0)
 # The result then records the worker and queue that ran a task (`unibos-worker call`).
 CELERY_RESULT_EXTENDED = True
 CELERY_RESULT_EXPIRES = 24 * 60 * 60

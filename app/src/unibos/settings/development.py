@@ -30,8 +30,6 @@ CELERY_BEAT_SCHEDULER = "unibos.dispatch.scheduler:Scheduler"
 
 UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", _LOCAL / "data")
 UNIBOS_CLEANUP_MAX_AGE_DAYS = env.integer("UNIBOS_CLEANUP_MAX_AGE_DAYS", 7, minimum=1)
-UNIBOS_WORKER_HEARTBEAT_INTERVAL = env.integer("UNIBOS_WORKER_HEARTBEAT_INTERVAL", 10, minimum=1)
-UNIBOS_WORKER_CONCURRENCY = env.integer("UNIBOS_WORKER_CONCURRENCY", 0, minimum=0)
 
 # The hub's side of identity: it signs JWTs with keys encrypted by this passphrase.
 UNIBOS_SIGNING_KEY_PASSPHRASE = env.secret(

@@ -24,6 +24,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
+# The files the node's own worker (`unibos worker`) reads and writes: camera recordings
+# and their stills stay here, on the node.
+UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", Path("/var/lib/unibos/node/data"))
 
 # Optional: a node that is not enrolled yet still serves /api/health. When set it wins
 # over the hub URL that `unibos enrol` recorded, so a node can follow a moved hub.

@@ -18,6 +18,3 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_RE
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
 UNIBOS_DATA_DIR = env.path("UNIBOS_DATA_DIR", Path("/var/lib/unibos/data"))
 UNIBOS_CLEANUP_MAX_AGE_DAYS = env.integer("UNIBOS_CLEANUP_MAX_AGE_DAYS", 7, minimum=1)
-UNIBOS_WORKER_HEARTBEAT_INTERVAL = env.integer("UNIBOS_WORKER_HEARTBEAT_INTERVAL", 10, minimum=1)
-# 0: one pool process per CPU. worker.env, which the CLI reads, does not carry it.
-UNIBOS_WORKER_CONCURRENCY = env.integer("UNIBOS_WORKER_CONCURRENCY", 0, minimum=0)

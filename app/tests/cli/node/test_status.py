@@ -6,6 +6,9 @@ from unibos.cli.node import cli
 from unibos.identity import enrolment, keys, tenancy
 from unibos.identity.models import Node
 
+from tests.node.node_host import WORKER_NAME
+from tests.servers import free_port
+
 
 def status(*args: str):
     return CliRunner().invoke(cli, ["status", *args])
@@ -84,3 +87,33 @@ def test_status_of_a_revoked_node_is_offline_with_the_hubs_reason(hub, enrolled)
     assert result.exit_code == 0
     reason = json.loads(result.stdout)["hub"]["reason"]
     assert reason.startswith(f"the hub refused this node's credential: node {enrolled.node_id}")
+
+
+def test_status_shows_the_live_worker_serving_the_nodes_own_queue(node_host):
+    result = node_host.unibos("status", "--json")
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tasks"] == {
+        "queue": f"node.{node_host.node_id}",
+        "workers": [WORKER_NAME],
+        "waiting": 0,
+        "error": None,
+    }
+
+
+def test_status_says_when_no_worker_serves_the_nodes_queue(hub, enrolled):
+    result = status()
+
+    assert result.exit_code == 0, result.output
+    assert f"tasks:        node.{enrolled.node_id}: no live worker, 0 waiting" in result.stdout
+
+
+def test_status_reports_an_unreachable_broker_and_exits_0(node_of_jwks_server, settings):
+    settings.UNIBOS_REDIS = {**settings.UNIBOS_REDIS, "host": "127.0.0.1", "port": free_port()}
+
+    result = status("--json")
+
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(result.stdout)["tasks"]
+    assert (tasks["workers"], tasks["waiting"]) == (None, None)
+    assert tasks["error"].startswith("cannot read Redis: Error 111 connecting to 127.0.0.1:")

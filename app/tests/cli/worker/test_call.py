@@ -49,7 +49,7 @@ def test_call_refuses_an_unknown_task():
 
     assert result.exit_code == 2
     assert (
-        "unknown task; known: core.cleanup, core.drill, core.health_check, core.noop"
+        "unknown task; known: cctv.snapshot, core.cleanup, core.drill, core.health_check, core.noop"
         in result.stderr
     )
 

@@ -1,12 +1,15 @@
-"""`unibos`: enrol this node with a hub, show its identity and hub, log a user in."""
+"""`unibos`: enrol this node with a hub, show its identity and hub, log a user in, sync,
+run the node's own worker and send it tasks."""
 
 import click
 
+from unibos.cli.node.call import call
 from unibos.cli.node.conflicts import conflicts
 from unibos.cli.node.enrol import enrol
 from unibos.cli.node.login import login
 from unibos.cli.node.status import status
 from unibos.cli.node.sync import sync
+from unibos.cli.node.worker import worker
 
 
 @click.group()
@@ -20,3 +23,5 @@ cli.add_command(status)
 cli.add_command(login)
 cli.add_command(sync)
 cli.add_command(conflicts)
+cli.add_command(worker)
+cli.add_command(call)

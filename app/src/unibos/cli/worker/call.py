@@ -1,73 +1,13 @@
-import json
 from typing import Any
 
 import click
-from celery.exceptions import TimeoutError as CeleryTimeoutError
 
-from unibos.cli.setup import configure_django
-
-
-def _kwargs(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
-    try:
-        kwargs = json.loads(value)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(f"not valid JSON: {error}") from None
-    if not isinstance(kwargs, dict):
-        raise click.BadParameter("must be a JSON object of keyword arguments")
-    return kwargs
+from unibos.cli.task_call import call_options, send_and_wait
 
 
 @click.command()
-@click.argument("task")
-@click.option(
-    "--kwargs", "kwargs", default="{}", callback=_kwargs, help="Keyword arguments as a JSON object."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for the result.",
-)
+@call_options
 def call(task: str, kwargs: dict[str, Any], timeout: float) -> None:
     """Send TASK the UNIBOS way (routed by its rule, with this host's node as origin),
     wait for it, and print its result as JSON; exit 1 if it failed."""
-    configure_django()
-    from unibos.celery import app  # noqa: PLC0415
-
-    app.loader.import_default_modules()
-    if task not in app.tasks or task.startswith("celery."):
-        known = sorted(name for name in app.tasks if not name.startswith("celery."))
-        raise click.BadParameter(f"unknown task; known: {', '.join(known)}", param_hint="TASK")
-
-    # Imported once Django is configured: submit reads the settings.
-    from unibos.dispatch.privacy import PrivacyError  # noqa: PLC0415
-    from unibos.dispatch.router import Misrouted, TooLarge  # noqa: PLC0415
-    from unibos.dispatch.submit import submit  # noqa: PLC0415
-
-    try:
-        result = submit(task, kwargs=kwargs)
-    except (PrivacyError, TooLarge, Misrouted) as error:
-        raise click.ClickException(f"{task} was not sent: {error}") from None
-    try:
-        value = result.get(timeout=timeout, propagate=False)
-    except CeleryTimeoutError:
-        raise click.ClickException(
-            f"{task} ({result.id}) did not finish within {timeout:g} s; is a worker for its "
-            "queue running? (unibos-worker status)"
-        ) from None
-
-    document: dict[str, Any] = {
-        "task_id": result.id,
-        "state": result.state,
-        "worker": result.worker,
-        "queue": result.queue,
-        "result": value,
-    }
-    if result.failed():
-        document["result"] = None
-        document["error"] = f"{type(value).__name__}: {value}"
-    click.echo(json.dumps(document, indent=2))
-    if result.failed():
-        click.echo(f"error: {task} failed: {document['error']}", err=True)
-        raise SystemExit(1)
+    send_and_wait(task, kwargs, timeout)

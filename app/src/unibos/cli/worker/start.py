@@ -1,10 +1,8 @@
-import socket
-
 import click
 from django.conf import settings
 
+from unibos.cli import celery_worker
 from unibos.cli.setup import configure_django
-from unibos.logs import LEVELS
 from unibos.queues import GPU_QUEUE_BY_QUEUE, QUEUE_BY_WORKER_TYPE, node_queue, queue_problem
 
 
@@ -40,16 +38,8 @@ def _queue_list(ctx: click.Context, param: click.Parameter, value: str | None) -
     help="This host has a GPU for tasks: registers it, and --type consumes its GPU queue "
     "(ocr-gpu, media-gpu) instead of the CPU one.",
 )
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    help="Prefork pool size [default: UNIBOS_WORKER_CONCURRENCY, else one per CPU].",
-)
-@click.option(
-    "--loglevel",
-    type=click.Choice(LEVELS, case_sensitive=False),
-    help="[default: UNIBOS_LOG_LEVEL]",
-)
+@celery_worker.concurrency_option
+@celery_worker.loglevel_option
 def start(
     worker_type: str | None,
     queues: list[str] | None,
@@ -78,18 +68,6 @@ def start(
         raise click.UsageError("give --type (core, ocr, media) or --queues")
 
     configure_django()
-    # The app reads the settings as it is imported.
-    from unibos.celery import app  # noqa: PLC0415
-
     if settings.UNIBOS_NODE_ID:
         queues.append(node_queue(settings.UNIBOS_NODE_ID))
-    worker = app.Worker(
-        hostname=f"{worker_type}@{socket.gethostname()}",
-        queues=queues,
-        concurrency=concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
-        loglevel=(loglevel or settings.UNIBOS_LOG_LEVEL).upper(),
-        pool_cls="prefork",
-        unibos_gpu=gpu,
-    )
-    worker.start()
-    raise SystemExit(worker.exitcode)
+    celery_worker.run(worker_type, queues, concurrency, loglevel, gpu)

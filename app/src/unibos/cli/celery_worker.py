@@ -1,0 +1,48 @@
+"""A Celery worker in this process, as the systemd units run it (`unibos-worker start`,
+and `unibos worker` on a node)."""
+
+import socket
+from typing import NoReturn
+
+import click
+from django.conf import settings
+
+from unibos.logs import LEVELS
+
+# The options every command that runs a worker takes.
+concurrency_option = click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    help="Prefork pool size [default: UNIBOS_WORKER_CONCURRENCY, else one per CPU].",
+)
+loglevel_option = click.option(
+    "--loglevel",
+    type=click.Choice(LEVELS, case_sensitive=False),
+    help="[default: UNIBOS_LOG_LEVEL]",
+)
+
+
+def run(
+    worker_type: str,
+    queues: list[str],
+    concurrency: int | None,
+    loglevel: str | None,
+    gpu: bool = False,
+) -> NoReturn:
+    """Consume `queues` until SIGTERM (warm shutdown), then exit with the worker's code.
+
+    The node name is `<worker_type>@<host>`: the registry reads the type from it.
+    """
+    # The app reads the settings as it is imported: Django is configured by now.
+    from unibos.celery import app  # noqa: PLC0415
+
+    worker = app.Worker(
+        hostname=f"{worker_type}@{socket.gethostname()}",
+        queues=queues,
+        concurrency=concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
+        loglevel=(loglevel or settings.UNIBOS_LOG_LEVEL).upper(),
+        pool_cls="prefork",
+        unibos_gpu=gpu,
+    )
+    worker.start()
+    raise SystemExit(worker.exitcode)

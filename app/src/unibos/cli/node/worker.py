@@ -1,0 +1,24 @@
+import click
+
+from unibos.cli import celery_worker
+from unibos.cli.node.enrolled import adopt_node_id
+from unibos.cli.setup import configure_django
+from unibos.queues import node_queue
+
+# The node name's type part: the node's worker registers as node@<host>.
+WORKER_TYPE = "node"
+
+
+@click.command()
+@celery_worker.concurrency_option
+@celery_worker.loglevel_option
+def worker(concurrency: int | None, loglevel: str | None) -> None:
+    """Run this node's own Celery worker until SIGTERM (warm shutdown).
+
+    It consumes node.<node id> from the node's broker: the tasks that must not leave
+    this node (cctv.* by default) and those a rule keeps local. The id is the one this
+    node was enrolled with; exit 1 when it is not enrolled.
+    """
+    configure_django()
+    node_id = adopt_node_id()
+    celery_worker.run(WORKER_TYPE, [node_queue(node_id)], concurrency, loglevel)
