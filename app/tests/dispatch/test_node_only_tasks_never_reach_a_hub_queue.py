@@ -16,7 +16,7 @@ from tests.dispatch.publisher import publish
 from tests.workers import WorkerProcess, node_name, worker_environment
 
 DB = 14
-# No cctv task exists in the app; this rule makes a real task node-only instead.
+# An inventory rule of the kind an operator writes: it makes a media task node-only.
 RULES = [{"pattern": "media.thumbnail", "queue": "media", "privacy": "node"}]
 RULES_ENV = {"UNIBOS_TASK_RULES": json.dumps(RULES)}
 NODE, ELSEWHERE = str(uuid.uuid4()), str(uuid.uuid4())
