@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,9 +74,17 @@ class WorkerRecord:
 
     @classmethod
     def from_json(cls, value: str) -> "WorkerRecord":
+        """The record a worker wrote. Fields this release does not know are left out: a
+        newer worker may write more during a rolling upgrade, and the readers here (the
+        monitor, the router, `status`) must not fail on its record."""
         document: dict[str, Any] = json.loads(value)
-        capabilities = Capabilities(**document.pop("capabilities", {}))
-        return cls(**document, capabilities=capabilities)
+        capabilities = _known(Capabilities, document.pop("capabilities", {}))
+        return cls(**_known(cls, document), capabilities=Capabilities(**capabilities))
+
+
+def _known(kind: type, document: dict[str, Any]) -> dict[str, Any]:
+    names = {item.name for item in fields(kind)}
+    return {key: value for key, value in document.items() if key in names}
 
 
 def now() -> str:
