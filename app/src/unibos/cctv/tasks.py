@@ -4,35 +4,14 @@ The default rules bind `cctv.*` to the origin node's own queue (privacy `node`),
 these run only on that node's worker (`unibos worker`), reading its data dir.
 """
 
-import os
 import subprocess
-from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
 from PIL import Image
 
 from unibos.core.datafiles import output_path, resolve_input
-from unibos.media.tasks import probe_duration
-
-
-def extract_frame(source: Path, at_seconds: float, target: Path) -> None:
-    """The frame shown `at_seconds` into `source`, as a JPEG at `target`, written whole."""
-    partial = target.with_name(f"{target.name}.part")
-    command = [
-        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-        # Before -i: seek by the index to the nearest key frame, then decode up to the time.
-        "-ss", f"{at_seconds:.3f}", "-i", str(source),
-        "-frames:v", "1", "-q:v", "3", "-f", "mjpeg", str(partial),
-    ]  # fmt: skip
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    if completed.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
-        partial.unlink(missing_ok=True)
-        raise RuntimeError(
-            f"ffmpeg found no frame at {at_seconds:g} s in {source.name} "
-            f"(exit {completed.returncode}): {completed.stderr.strip()[-2000:]}"
-        )
-    os.replace(partial, target)
+from unibos.media import ffmpeg
 
 
 @shared_task(name="cctv.snapshot", bind=True)
@@ -42,7 +21,7 @@ def snapshot(self: Task, path: str, at_seconds: float = 0.0) -> dict[str, Any]:
         raise ValueError(f"at_seconds must be a number of seconds from 0, not {at_seconds!r}")
     source = resolve_input(path)
     try:
-        duration = probe_duration(source)
+        duration = ffmpeg.probe_duration(source)
     except subprocess.CalledProcessError as error:
         raise RuntimeError(
             f"ffprobe cannot read {path} as a recording: {error.stderr.strip()[-2000:]}"
@@ -52,7 +31,12 @@ def snapshot(self: Task, path: str, at_seconds: float = 0.0) -> dict[str, Any]:
             f"at_seconds is {at_seconds:g} but {path} lasts {duration:g} s; give an earlier time"
         )
     target = output_path(self.request.id, "jpg")
-    extract_frame(source, at_seconds, target)
+    arguments = [
+        # Before -i: seek by the index to the nearest key frame, then decode up to the time.
+        "-ss", f"{at_seconds:.3f}", "-i", str(source),
+        "-frames:v", "1", "-q:v", "3", "-f", "mjpeg",
+    ]  # fmt: skip
+    ffmpeg.write(target, arguments, f"ffmpeg found no frame at {at_seconds:g} s in {source.name}")
     with Image.open(target) as image:
         width, height = image.size
     return {"path": str(target), "width": width, "height": height, "at_seconds": at_seconds}

@@ -7,8 +7,6 @@ from typing import Any
 import click
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 
-from unibos.cli.setup import configure_django
-
 
 def _kwargs(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
     try:
@@ -46,9 +44,8 @@ def send_and_wait(
 
     Its origin is this process's node (UNIBOS_NODE_ID; none off a node); its queue is
     `queue` when given (the router still refuses what the task's rule forbids), else
-    the one its rule routes it to.
+    the one its rule routes it to. Django must be configured.
     """
-    configure_django()
     from unibos.celery import app  # noqa: PLC0415
 
     app.loader.import_default_modules()

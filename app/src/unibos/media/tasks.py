@@ -1,6 +1,3 @@
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +5,7 @@ from celery import Task, shared_task
 from PIL import Image, ImageOps
 
 from unibos.core.datafiles import output_path, resolve_input
+from unibos.media import ffmpeg
 
 # The container name a caller gives, and the muxer ffmpeg knows it by.
 CONTAINERS = {"mp4": "mp4", "mov": "mov", "mkv": "matroska"}
@@ -56,16 +54,6 @@ def resize(self: Task, path: str, width: int, height: int | None = None) -> dict
     return _save(image.resize(size, Image.Resampling.LANCZOS), self.request.id)
 
 
-def probe_duration(path: Path) -> float:
-    completed = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", path],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return float(json.loads(completed.stdout)["format"]["duration"])
-
-
 @shared_task(name="media.transcode", bind=True)
 def transcode(self: Task, path: str, container: str = "mp4") -> dict[str, Any]:
     """H.264 video and AAC audio in `container`, for playback everywhere."""
@@ -73,24 +61,17 @@ def transcode(self: Task, path: str, container: str = "mp4") -> dict[str, Any]:
         raise ValueError(f"container must be one of {', '.join(CONTAINERS)}, not {container!r}")
     source = resolve_input(path)
     target = output_path(self.request.id, container)
-    # ffmpeg writes beside the target and the rename publishes it whole, so cleanup or a
-    # reader never sees half a file.
-    partial = target.with_name(f"{target.name}.part")
-    command = [
-        "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+    arguments = [
         "-i", str(source),
         "-map", "0:v:0", "-map", "0:a:0?",
         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "128k",
         *(["-movflags", "+faststart"] if container in FASTSTART_CONTAINERS else []),
-        "-f", CONTAINERS[container], str(partial),
+        "-f", CONTAINERS[container],
     ]  # fmt: skip
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        partial.unlink(missing_ok=True)
-        raise RuntimeError(
-            f"ffmpeg failed on {source.name} (exit {completed.returncode}): "
-            f"{completed.stderr.strip()[-2000:]}"
-        )
-    os.replace(partial, target)
-    return {"path": str(target), "duration": probe_duration(target), "size": target.stat().st_size}
+    ffmpeg.write(target, arguments, f"ffmpeg failed on {source.name}")
+    return {
+        "path": str(target),
+        "duration": ffmpeg.probe_duration(target),
+        "size": target.stat().st_size,
+    }

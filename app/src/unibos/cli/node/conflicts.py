@@ -3,9 +3,8 @@ from typing import Any
 
 import click
 
+from unibos.cli.node.enrolled import enrolled_identity
 from unibos.cli.setup import configure_django
-from unibos.node.config import NodeConfig
-from unibos.node.state import BrokenState, NotEnrolled
 
 
 @click.group()
@@ -18,10 +17,7 @@ def _store() -> Any:
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
     from unibos.sync.store import SyncStore  # noqa: PLC0415
 
-    try:
-        return SyncStore.of_node(NodeConfig.from_settings().state.identity())
-    except (NotEnrolled, BrokenState) as error:
-        raise click.ClickException(str(error)) from None
+    return SyncStore.of_node(enrolled_identity())
 
 
 def _line(conflict: dict[str, Any]) -> str:
