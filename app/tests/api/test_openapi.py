@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.urls import get_resolver
-from unibos.api import openapi
+from unibos.http import openapi
 
 pytestmark = pytest.mark.django_db
 

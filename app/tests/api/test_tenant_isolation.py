@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import get_resolver, reverse
-from unibos.api import openapi
+from unibos.http import openapi
 from unibos.identity import tenancy
 from unibos.identity.models import EnrolmentToken, Membership, Node, Organization
 from unibos.sync.models import SyncConflict

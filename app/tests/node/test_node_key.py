@@ -1,11 +1,11 @@
 import stat
 
 import pytest
-from unibos.api.errors import ApiError
+from unibos.http.errors import ApiError
+from unibos.http.node.auth import verify
 from unibos.identity import tokens
 from unibos.node import local_tokens
 from unibos.node import state as state_files
-from unibos.node.auth import verify
 from unibos.node.state import Identity
 
 

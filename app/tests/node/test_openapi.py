@@ -1,7 +1,7 @@
 import pytest
 
 
-@pytest.mark.urls("unibos.node.urls")
+@pytest.mark.urls("unibos.http.node.urls")
 def test_the_node_describes_its_endpoints_in_openapi(client):
     response = client.get("/api/openapi.json")
 

@@ -6,6 +6,6 @@ One process plays both parts, and their paths overlap (/api/me, /api/auth/token)
 from django.urls import include, path
 
 urlpatterns = [
-    path("node/", include("unibos.node.urls")),
-    path("", include("unibos.urls")),
+    path("node/", include("unibos.http.node.urls")),
+    path("", include("unibos.http.urls")),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from unibos.api.tokens import answer as token_answer
+from unibos.http.hub.tokens import answer as token_answer
 from unibos.identity import keys, tokens
 from unibos.node import state as state_files
 from unibos.node.state import BrokenState, Identity, StateDir

@@ -19,7 +19,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "unibos.core",
     "unibos.identity",
-    "unibos.api",
     "unibos.node",
     "unibos.sync",
     "unibos.dispatch",
@@ -33,7 +32,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
 ]
 
-ROOT_URLCONF = "unibos.urls"
+ROOT_URLCONF = "unibos.http.urls"
 # Users, organizations and memberships live in unibos.identity (docs/architecture.md).
 AUTH_USER_MODEL = "identity.User"
 WSGI_APPLICATION = "unibos.wsgi.application"

@@ -10,8 +10,8 @@ import re
 import zlib
 from typing import Any
 
-from unibos.api.body import invalid
-from unibos.api.errors import ApiError
+from unibos.http.body import invalid
+from unibos.http.errors import ApiError
 from unibos.sync import documents
 from unibos.sync.hlc import Timestamp
 from unibos.sync.merge import DELETED

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from unibos.api.errors import ApiError
+from unibos.http.errors import ApiError
 from unibos.sync import bulk, merge
 from unibos.sync.hlc import Clock, Timestamp
 from unibos.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord

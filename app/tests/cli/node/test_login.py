@@ -2,8 +2,8 @@ import json
 
 from click.testing import CliRunner
 from unibos.cli.node import cli
+from unibos.http.node.auth import verify
 from unibos.identity import keys, tokens
-from unibos.node.auth import verify
 
 from tests.node.live_hub import PASSWORD
 

@@ -20,7 +20,7 @@ def nodes() -> None:
 def list_nodes(slug: str | None, as_json: bool) -> None:
     """Each node with its organization, version, last contact, and whether it is revoked."""
     with database.system():
-        from unibos.api import representations  # noqa: PLC0415
+        from unibos.http.hub import representations  # noqa: PLC0415
         from unibos.identity.models import Node  # noqa: PLC0415
 
         registry = Node.objects.select_related("organization").order_by(

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import Caller, authenticated
-from unibos.api.body import Body
-from unibos.api.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded
+from unibos.http import openapi
+from unibos.http.body import Body
+from unibos.http.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded
+from unibos.http.hub import representations
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import enrolment, limits
 
 MIN_TTL_SECONDS = 60

@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import Caller, authenticated
-from unibos.api.errors import endpoint
+from unibos.http import openapi
+from unibos.http.errors import endpoint
+from unibos.http.hub import representations
+from unibos.http.hub.auth import Caller, authenticated
 
 ME = {
     "type": "object",

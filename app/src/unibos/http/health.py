@@ -1,10 +1,11 @@
-"""The OpenAPI operations of core's /api/health and /api/ready, which hub and node serve.
+"""/api/health and /api/ready, which hub and node both serve, with their OpenAPI operations."""
 
-They are core's views; describing them here keeps core free of the API's document.
-"""
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from unibos.api import openapi
-from unibos.core import views
+from unibos.core import health as health_checks
+from unibos.http import openapi
 
 COMPONENT = {
     "type": "object",
@@ -29,11 +30,24 @@ REPORT = {
     },
 }
 
-openapi.operation(
+
+@openapi.operation(
     summary="Is every component, queues and their workers included, working?",
     responses={200: REPORT, 503: REPORT},
-)(views.health)
-openapi.operation(
+)
+@never_cache
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    report = health_checks.report()
+    return JsonResponse(report, status=503 if report["failing"] else 200)
+
+
+@openapi.operation(
     summary="Can this instance serve requests (database and broker)?",
     responses={200: REPORT, 503: REPORT},
-)(views.ready)
+)
+@never_cache
+@require_safe
+def ready(request: HttpRequest) -> JsonResponse:
+    report = health_checks.readiness()
+    return JsonResponse(report, status=503 if report["failing"] else 200)

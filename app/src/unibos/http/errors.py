@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from unibos.api.openapi import ERROR
+from unibos.http.openapi import ERROR
 from unibos.identity.limits import LimitExceeded
 
 View = Callable[..., HttpResponse]

@@ -7,10 +7,11 @@ unibos.identity.members (`rules` here, beside the views named members).
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import Caller, authenticated
-from unibos.api.body import Body, invalid
-from unibos.api.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded, not_found
+from unibos.http import openapi
+from unibos.http.body import Body, invalid
+from unibos.http.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded, not_found
+from unibos.http.hub import representations
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import limits
 from unibos.identity import members as rules
 from unibos.identity.models import Membership, User

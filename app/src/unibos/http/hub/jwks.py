@@ -3,8 +3,8 @@
 from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 
-from unibos.api import openapi
-from unibos.api.errors import endpoint
+from unibos.http import openapi
+from unibos.http.errors import endpoint
 from unibos.identity import keys
 
 # Nodes refresh on their own schedule; a next key is published long before it signs.

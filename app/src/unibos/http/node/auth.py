@@ -14,8 +14,8 @@ from typing import Any
 import jwt
 from django.http import HttpRequest, HttpResponse
 
-from unibos.api.auth import require_role, unauthorized
-from unibos.api.errors import ApiError
+from unibos.http.errors import ApiError
+from unibos.http.hub.auth import require_role, unauthorized
 from unibos.identity import tokens
 from unibos.node import local_tokens
 from unibos.node.config import NodeConfig
@@ -46,7 +46,7 @@ def enrolled() -> tuple[NodeConfig, Identity]:
 
 
 def authenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The view gets the Caller after the request. Inside unibos.api's `endpoint`, which
+    """The view gets the Caller after the request. Inside unibos.http.errors' `endpoint`, which
     turns the ApiErrors into responses."""
 
     @functools.wraps(view)

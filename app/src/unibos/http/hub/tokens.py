@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.body import Body
-from unibos.api.errors import ApiError, endpoint
+from unibos.http import openapi
+from unibos.http.body import Body
+from unibos.http.errors import ApiError, endpoint
+from unibos.http.hub import representations
 from unibos.identity import enrolment, keys, tenancy, tokens
 from unibos.identity.models import Membership, Organization
 

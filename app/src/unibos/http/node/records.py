@@ -10,10 +10,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from unibos.api import openapi
-from unibos.api.body import Body, invalid
-from unibos.api.errors import endpoint, not_found
-from unibos.node.auth import Caller, authenticated
+from unibos.http import openapi
+from unibos.http.body import Body, invalid
+from unibos.http.errors import endpoint, not_found
+from unibos.http.node.auth import Caller, authenticated
 from unibos.sync import batch, documents
 from unibos.sync.store import SyncStore
 

@@ -1,8 +1,19 @@
-"""The hub's API (unibos.urls includes it on the hub and in development)."""
+"""The hub's API (unibos.http.urls includes it on the hub and in development)."""
 
-from django.urls import include, path
+from django.urls import path
 
-from unibos.api import enrolment, jwks, me, members, nodes, openapi, organization, tokens
+from unibos.http import openapi
+from unibos.http.hub import (
+    enrolment,
+    jwks,
+    me,
+    members,
+    nodes,
+    organization,
+    sync,
+    tokens,
+    workers,
+)
 
 urlpatterns = [
     path(".well-known/jwks.json", jwks.jwks, name="jwks"),
@@ -17,6 +28,11 @@ urlpatterns = [
     path("api/nodes/enrol", enrolment.enrol, name="node-enrol"),
     path("api/nodes/token", tokens.node_token, name="node-token"),
     path("api/nodes/<uuid:node_id>", nodes.node, name="node"),
-    path("", include("unibos.sync.urls")),
-    path("", include("unibos.dispatch.urls")),
+    path("api/sync/push", sync.push, name="sync-push"),
+    path("api/sync/changes", sync.changes, name="sync-changes"),
+    path("api/conflicts", sync.conflicts, name="conflicts"),
+    path("api/conflicts/<int:conflict_id>/resolve", sync.resolve, name="conflict-resolve"),
+    path("api/workers", workers.workers, name="workers"),
+    path("api/queues", workers.queues, name="queues"),
+    path("api/alerts", workers.alerts, name="alerts"),
 ]

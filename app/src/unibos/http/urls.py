@@ -3,15 +3,15 @@
 from django.conf import settings
 from django.urls import include, path
 
-from unibos.core import views
+from unibos.http import health
 
 urlpatterns = [
-    path("api/health", views.health, name="health"),
-    path("api/ready", views.ready, name="ready"),
+    path("api/health", health.health, name="health"),
+    path("api/ready", health.ready, name="ready"),
 ]
 
 # The development profile plays the hub's part as well as every other.
 if settings.UNIBOS_DEPLOYMENT_TYPE in ("hub", "development"):
-    urlpatterns.append(path("", include("unibos.api.urls")))
+    urlpatterns.append(path("", include("unibos.http.hub.urls")))
 elif settings.UNIBOS_DEPLOYMENT_TYPE == "node":
-    urlpatterns.append(path("", include("unibos.node.urls")))
+    urlpatterns.append(path("", include("unibos.http.node.urls")))

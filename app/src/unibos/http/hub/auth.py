@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from unibos.api.errors import ApiError
+from unibos.http.errors import ApiError
 from unibos.identity import keys, tenancy, tokens
 from unibos.identity.models import Membership, Node, Organization, User
 

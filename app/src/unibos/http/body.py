@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from unibos.api.errors import ApiError
+from unibos.http.errors import ApiError
 
 
 def invalid(field: str, problem: str) -> ApiError:

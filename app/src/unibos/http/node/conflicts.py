@@ -2,11 +2,11 @@
 
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi
-from unibos.api.body import Body
-from unibos.api.errors import endpoint, not_found
-from unibos.node.auth import Caller, authenticated
-from unibos.sync import views
+from unibos.http import openapi
+from unibos.http.body import Body
+from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
+from unibos.http.errors import endpoint, not_found
+from unibos.http.node.auth import Caller, authenticated
 from unibos.sync.store import SyncStore
 
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
@@ -15,7 +15,7 @@ ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
 @openapi.operation(
     summary="This node's sync conflicts",
     auth="bearer",
-    responses={200: views.CONFLICTS, **ERRORS},
+    responses={200: CONFLICTS, **ERRORS},
 )
 @endpoint("GET")
 @authenticated
@@ -27,14 +27,14 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
 @openapi.operation(
     summary="Resolve a conflict on this node; a write syncs to the hub like any other",
     auth="bearer",
-    request=views.RESOLVE,
-    responses={200: views.CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
+    request=RESOLVE,
+    responses={200: CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
 @authenticated
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
-    keep, value = views.resolution(Body(request, ("keep", "value")))
+    keep, value = resolution(Body(request, ("keep", "value")))
     with SyncStore.of_node(caller.identity) as store:
         resolved = store.resolve(conflict_id, keep, value)
     if resolved is None:

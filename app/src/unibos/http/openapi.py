@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of a deployment, built from the views themselves.
 
-Interface (shared by the hub's `unibos.api` and the node's `unibos.node`):
+Interface (shared by the hub's endpoints, `unibos.http.hub`, and the node's, `unibos.http.node`):
 
 - `@operation(method=None, *, summary, request=None, responses, auth=None,
   description=None)` records one HTTP method of a view function: `request` and each

@@ -4,9 +4,10 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import Caller, authenticated
-from unibos.api.errors import endpoint, not_found
+from unibos.http import openapi
+from unibos.http.errors import endpoint, not_found
+from unibos.http.hub import representations
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import enrolment
 from unibos.identity.models import Node
 

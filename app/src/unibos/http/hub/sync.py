@@ -1,16 +1,16 @@
 """The hub's sync API: push, the change feed, conflicts (docs/architecture.md)."""
 
 import gzip
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from unibos.api import openapi
-from unibos.api.auth import Caller, authenticated
-from unibos.api.body import Body, invalid
-from unibos.api.errors import ApiError, endpoint, not_found
+from unibos.http import openapi
+from unibos.http.body import Body, invalid
+from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
+from unibos.http.errors import ApiError, endpoint, not_found
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.sync import batch, hub
 from unibos.sync.models import SyncConflict
 
@@ -54,44 +54,6 @@ CHANGES = {
         "more": {"type": "boolean"},
     },
 }
-SIDE = {
-    "type": "object",
-    "required": ["value", "hlc", "node_id"],
-    "properties": {"value": {}, "hlc": {"type": "string"}, "node_id": {"type": "string"}},
-}
-CONFLICT = {
-    "type": "object",
-    "required": [
-        *("id", "collection", "record_id", "field", "winner", "loser"),
-        *("resolved_at", "resolution"),
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "collection": {"type": "string"},
-        "record_id": {"type": "string"},
-        "field": {"type": "string"},
-        "winner": SIDE,
-        "loser": SIDE,
-        "created_at": {"type": "string", "format": "date-time"},
-        "resolved_at": {"type": ["string", "null"], "format": "date-time"},
-        "resolution": {"type": ["object", "null"]},
-    },
-}
-CONFLICTS = {
-    "type": "object",
-    "required": ["conflicts"],
-    "properties": {"conflicts": {"type": "array", "items": CONFLICT}},
-}
-RESOLVE = {
-    "type": "object",
-    "required": ["keep"],
-    "additionalProperties": False,
-    "properties": {
-        "keep": {"enum": ["local", "remote", "merged"]},
-        "value": {"description": "the merged value (keep: merged)"},
-    },
-}
-KEEP = ("local", "remote", "merged")
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR}
 MAX_PAGE = 1000
 
@@ -177,14 +139,6 @@ def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonRespo
     if resolved is None:
         raise not_found(f"conflict {conflict_id}")
     return JsonResponse(hub.conflict_document(resolved))
-
-
-def resolution(body: Body) -> tuple[str, Any]:
-    """The `keep` and `value` of a resolve request, on the hub and on a node."""
-    keep = body.choice("keep", KEEP)
-    if (keep == "merged") != ("value" in body):
-        raise invalid("value", "required with keep: merged, and only then")
-    return keep, body.document.get("value")
 
 
 def _number(request: HttpRequest, name: str, default: int, minimum: int, maximum: int) -> int:

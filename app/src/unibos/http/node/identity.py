@@ -2,13 +2,14 @@
 
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import unauthorized
-from unibos.api.body import Body
-from unibos.api.errors import ApiError, endpoint
-from unibos.api.tokens import TOKEN
+from unibos.http import openapi
+from unibos.http.body import Body
+from unibos.http.errors import ApiError, endpoint
+from unibos.http.hub import representations
+from unibos.http.hub.auth import unauthorized
+from unibos.http.hub.tokens import TOKEN
+from unibos.http.node.auth import Caller, authenticated, enrolled
 from unibos.node import connection
-from unibos.node.auth import Caller, authenticated, enrolled
 from unibos.node.login import LoginRefused, login
 from unibos.node.models import CachedCredential
 

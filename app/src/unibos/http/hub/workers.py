@@ -13,11 +13,11 @@ from typing import Any
 import redis
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi
-from unibos.api.auth import Caller, authenticated
-from unibos.api.errors import ApiError, endpoint
 from unibos.core.broker import redis_client
 from unibos.dispatch import monitor
+from unibos.http import openapi
+from unibos.http.errors import ApiError, endpoint
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity.models import Node, Organization
 
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}

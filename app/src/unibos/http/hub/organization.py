@@ -4,10 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
-from unibos.api import openapi, representations
-from unibos.api.auth import Caller, authenticated
-from unibos.api.body import Body
-from unibos.api.errors import endpoint
+from unibos.http import openapi
+from unibos.http.body import Body
+from unibos.http.errors import endpoint
+from unibos.http.hub import representations
+from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity.limits import LIMITS
 from unibos.identity.models import Organization
 

@@ -1,1 +1,0 @@
-"""The JSON HTTP API: bearer authentication, error bodies, views, the OpenAPI document."""

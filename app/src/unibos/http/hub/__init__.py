@@ -1,0 +1,1 @@
+"""The hub's endpoints: identity, tenancy, enrolment, sync and task distribution."""

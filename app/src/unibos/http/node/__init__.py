@@ -1,0 +1,1 @@
+"""The node's endpoints: its login, its records and documents, its conflicts."""
