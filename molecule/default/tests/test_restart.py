@@ -85,7 +85,11 @@ def beat_fires_the_health_check(stack, restarted_at):
         journal = stack.host.check_output(
             f"journalctl _PID={pid} --since @{since} --no-pager -o cat"
         )
-        return "Sending due task health-check (core.health_check)" in journal
+        # Celery beat's own line: "Scheduler: Sending due task <entry> (<task>)".
+        return any(
+            "Sending due task" in line and "(core.health_check)" in line
+            for line in journal.splitlines()
+        )
 
     def run_since_the_restart():
         record = last_health_check(stack)
