@@ -19,6 +19,7 @@ from pathlib import Path
 import django
 import pytest
 import redis
+from hypothesis import settings as hypothesis_settings
 from unibos.celery import app
 
 from tests.servers import PostgreSQL, Redis, SentinelCluster, free_port
@@ -27,6 +28,20 @@ from tests.workers import WorkerProcess, node_name, worker_environment
 # The node's and the sync engine's fixtures, for every test directory that needs a node
 # or a hub on live_server (tests/node, tests/cli/node, tests/sync).
 pytest_plugins = ("tests.node.fixtures", "tests.sync.fixtures")
+
+# The property tests on a shared 2-core CI host: no per-example deadline (Hypothesis's
+# 200 ms fails an example that was only descheduled), the same examples on every run
+# (a failure is reproduced by running again, not lost to a new seed), no example
+# database left in the tree, and the blob that replays a failure printed with it.
+# max_examples stays as each test sets it. HYPOTHESIS_PROFILE=explore draws new examples
+# each run, as when hunting for a counterexample by hand.
+hypothesis_settings.register_profile(
+    "unibos", deadline=None, derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.register_profile(
+    "explore", parent=hypothesis_settings.get_profile("unibos"), derandomize=False
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unibos"))
 
 _servers = pytest.StashKey[tuple[Path, PostgreSQL, Redis]]()
 

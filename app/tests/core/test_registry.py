@@ -1,8 +1,17 @@
 import json
 import os
-import time
 
+from tests.beat import wait_for
 from tests.workers import node_name, start_worker
+
+
+def refreshed_record(client, key: str, registered: dict) -> dict | None:
+    """The registry record once a heartbeat has rewritten it (seen_at, in whole seconds,
+    later than at registration); None before. A key that expired had no heartbeat."""
+    value = client.get(key)
+    assert value is not None, f"{key} expired: no heartbeat refreshed it"
+    record = json.loads(value)
+    return record if record["seen_at"] > registered["seen_at"] else None
 
 
 def test_a_worker_registers_refreshes_and_leaves_on_warm_shutdown(redis_server, tmp_path):
@@ -18,9 +27,9 @@ def test_a_worker_registers_refreshes_and_leaves_on_warm_shutdown(redis_server, 
         assert record["pid"] == process.process.pid
         assert record["version"] == "0.1.0"
         assert 0 < client.ttl(key) <= 3  # three 1 s heartbeats
-        time.sleep(2.5)
-        refreshed = json.loads(client.get(key))
-        assert refreshed["seen_at"] > record["seen_at"]
+        refreshed = wait_for(
+            lambda: refreshed_record(client, key, record), "a heartbeat's refresh of " + key
+        )
         assert refreshed["started_at"] == record["started_at"]
     finally:
         exit_code = process.stop()

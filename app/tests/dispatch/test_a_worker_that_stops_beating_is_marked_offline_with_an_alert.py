@@ -4,11 +4,11 @@ one alert for it, and clears it when the worker is back."""
 import json
 import logging
 import signal
-import time
 from datetime import UTC, datetime, timedelta
 
 from unibos.dispatch import monitor
 
+from tests.beat import wait_for
 from tests.workers import node_name, start_worker
 
 DB = 11
@@ -17,8 +17,8 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 def wait_until_expired(client, name: str) -> None:
     """Three missed 1 s heartbeats expire the worker's registry key."""
-    while client.exists(f"unibos:workers:{name}"):
-        time.sleep(0.2)
+    key = f"unibos:workers:{name}"
+    wait_for(lambda: not client.exists(key), f"the expiry of {key}")
 
 
 def test_a_killed_worker_is_offline_with_one_alert_and_back_online_when_it_returns(

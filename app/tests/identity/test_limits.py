@@ -7,7 +7,18 @@ from django.db import connection, transaction
 from unibos.identity import enrolment, limits, members, tenancy
 from unibos.identity.models import Membership, Organization
 
+from tests.beat import wait_for
 from tests.identity import factories
+
+
+def sessions_blocked_by(backend_pid: int) -> int:
+    """How many database sessions wait on a lock that session `backend_pid` holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
+            [backend_pid],
+        )
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
@@ -70,6 +81,8 @@ def test_two_concurrent_additions_cannot_both_take_the_last_place():
     org = factories.organization("acme", max_users=1)
     users = [factories.user("alice"), factories.user("bob")]
     first_holds_the_lock = threading.Event()
+    second_waits_on_it = threading.Event()
+    holder: list[int] = []
     outcomes: dict[str, str] = {}
 
     def add(user, hold: bool) -> None:
@@ -77,9 +90,13 @@ def test_two_concurrent_additions_cannot_both_take_the_last_place():
             with tenancy.system(), transaction.atomic():
                 members.add(org, user, "member")
                 if hold:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_backend_pid()")
+                        holder.append(cursor.fetchone()[0])
                     first_holds_the_lock.set()
-                    # The second addition now waits on the organization's row lock.
-                    threading.Event().wait(0.5)
+                    # Commit only once the second addition waits on the organization's
+                    # row lock, so that the two really overlap.
+                    second_waits_on_it.wait(60)
             outcomes[user.username] = "added"
         except limits.LimitExceeded:
             outcomes[user.username] = "refused"
@@ -87,11 +104,16 @@ def test_two_concurrent_additions_cannot_both_take_the_last_place():
             connection.close()
 
     first = threading.Thread(target=add, args=(users[0], True))
-    first.start()
-    first_holds_the_lock.wait(10)
     second = threading.Thread(target=add, args=(users[1], False))
-    second.start()
-    first.join(10)
-    second.join(10)
+    first.start()
+    try:
+        assert first_holds_the_lock.wait(60), "the first addition never took the lock"
+        second.start()
+        wait_for(lambda: sessions_blocked_by(holder[0]), "the second addition waiting on the lock")
+    finally:
+        second_waits_on_it.set()
+        first.join(10)
+        if second.ident is not None:
+            second.join(10)
 
     assert outcomes == {"alice": "added", "bob": "refused"}

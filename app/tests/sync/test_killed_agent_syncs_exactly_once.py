@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from unibos.identity import tenancy
 from unibos.node.state import StateDir
 from unibos.sync.models import SyncOperation
@@ -20,6 +21,9 @@ from unibos.sync.models import SyncOperation
 from tests.sync.nodes import hub_operations, hub_records, write_at_random
 
 RUNS = int(os.environ.get("UNIBOS_SYNC_KILL_RUNS", "30"))
+# 1.7 s a run measured with 30 runs on a busy 2-core host (51 s): room for four times
+# that, so that only a hang fails on time.
+pytestmark = pytest.mark.timeout(120 + 8 * RUNS)
 UNIBOS = Path(sys.executable).parent / "unibos"
 
 

@@ -27,6 +27,9 @@ from tests.sync.hub_process import HubProcess
 from tests.sync.nodes import hub_operations, hub_records, write_at_random
 
 RUNS = int(os.environ.get("UNIBOS_SYNC_HUB_KILL_RUNS", "40"))
+# 3.6 s a run measured with 40 runs on a busy 2-core host (142 s): room for three times
+# that, so that only a hang fails on time.
+pytestmark = pytest.mark.timeout(120 + 10 * RUNS)
 WRITES_A = 500
 WRITES_B = 100
 # Ten pushes a round, so that kills land between batches as well as inside them.

@@ -5,13 +5,19 @@ import json
 from conftest import DATA_DIR
 
 
-def test_a_thumbnail_has_exactly_the_asked_size(stack):
+def thumbnail_size(stack, width: int, height: int) -> str:
+    """Have the media worker make a width x height thumbnail of an 800x600 image (through
+    media.thumbnail) and return the size the output file has, as "width height"."""
     source = f"{DATA_DIR}/media-source.png"
     stack.python(f"from PIL import Image; Image.new('RGB', (800, 600), 'teal').save({source!r})")
-    record = stack.call("media.thumbnail", path=source, width=120, height=90)
+    record = stack.call("media.thumbnail", path=source, width=width, height=height)
+    assert record["worker"] == f"media@{stack.hostname}", record
     output = record["result"]["path"]
-    size = stack.python(f"from PIL import Image; print(*Image.open({output!r}).size)")
-    assert size == "120 90"
+    return stack.python(f"from PIL import Image; print(*Image.open({output!r}).size)")
+
+
+def test_a_thumbnail_has_exactly_the_asked_size(stack):
+    assert thumbnail_size(stack, 120, 90) == "120 90"
 
 
 def test_a_resize_without_height_keeps_the_aspect_ratio(stack):

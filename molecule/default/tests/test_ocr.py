@@ -5,7 +5,9 @@ from conftest import DATA_DIR
 SENTENCE = "The quick brown fox jumps over the lazy dog"
 
 
-def test_extract_text_reads_back_the_rendered_sentence(stack):
+def read_back_a_rendered_sentence(stack) -> str:
+    """Render SENTENCE into an image on the host, have the ocr worker read it (through
+    ocr.extract_text) and return its text with the whitespace normalised."""
     path = f"{DATA_DIR}/ocr-sentence.png"
     stack.python(
         "from PIL import Image, ImageDraw, ImageFont\n"
@@ -15,4 +17,9 @@ def test_extract_text_reads_back_the_rendered_sentence(stack):
         f"img.save({path!r})\n"
     )
     record = stack.call("ocr.extract_text", path=path)
-    assert " ".join(record["result"]["text"].split()) == SENTENCE
+    assert record["worker"] == f"ocr@{stack.hostname}", record
+    return " ".join(record["result"]["text"].split())
+
+
+def test_extract_text_reads_back_the_rendered_sentence(stack):
+    assert read_back_a_rendered_sentence(stack) == SENTENCE

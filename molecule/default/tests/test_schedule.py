@@ -5,11 +5,17 @@ from conftest import HUB_PORT
 from testkit import wait_for
 
 
-def test_beat_has_run_the_scheduled_health_check(stack):
-    def last_run():
-        return stack.health(HUB_PORT)[1].get("schedule", {}).get("health_check")
+def last_health_check(stack) -> dict | None:
+    """When the scheduled core.health_check last ran and on which worker, as the hub's
+    /api/health reports it (None before its first run)."""
+    record = stack.health(HUB_PORT)[1].get("schedule", {}).get("health_check")
+    return record if record and record["last_run"] else None
 
-    record = wait_for(last_run, 180, "a scheduled core.health_check", interval=5)
+
+def test_beat_has_run_the_scheduled_health_check(stack):
+    record = wait_for(
+        lambda: last_health_check(stack), 180, "a scheduled core.health_check", interval=5
+    )
     assert record["last_run"]
     assert record["worker"] == f"core@{stack.hostname}"
     journal = stack.host.check_output("journalctl -u unibos-beat --no-pager")
