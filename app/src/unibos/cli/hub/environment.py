@@ -3,13 +3,12 @@
 `unibos-hub` must work when the hub's Django settings or database are broken (that is
 when one needs it), so it loads no settings: it reads the variables with the settings'
 own readers (unibos.environment, which loads no profile), so secrets follow the same
-X_FILE convention and errors name the variable the same way.
+X_FILE convention and errors name the variable the same way. Those readers raise
+Django's ImproperlyConfigured (which reads no settings), so they are imported when a
+command reads its variables: importing the CLI, and `--help`, load no Django at all.
 """
 
 import click
-from django.core.exceptions import ImproperlyConfigured
-
-from unibos import environment as env
 
 URLS = "UNIBOS_PATRONI_URLS"
 USERNAME = "UNIBOS_PATRONI_USERNAME"
@@ -30,6 +29,10 @@ class BadSetting(CannotAskPatroni):
 
 def patroni_urls() -> list[str]:
     """The base URL of each member's REST API, in the order to try them."""
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from unibos import environment as env  # noqa: PLC0415
+
     try:
         urls = env.base_urls(URLS, example="http://rocksteady:8008")
     except ImproperlyConfigured as error:
@@ -40,11 +43,17 @@ def patroni_urls() -> list[str]:
 
 
 def username() -> str:
+    from unibos import environment as env  # noqa: PLC0415
+
     return env.string(USERNAME, DEFAULT_USERNAME)
 
 
 def password() -> str:
     """Patroni's REST API password, from the file UNIBOS_PATRONI_PASSWORD_FILE names."""
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from unibos import environment as env  # noqa: PLC0415
+
     try:
         return env.secret(PASSWORD)
     except ImproperlyConfigured as error:
