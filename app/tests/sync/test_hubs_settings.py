@@ -54,6 +54,7 @@ def test_a_node_without_unibos_hubs_has_an_empty_list(request):
         "http://rocksteady:8080@",
         "http://user@rocksteady:8080",
         "http://rocksteady:99999",
+        "http://rocksteady:0",
         "http://rocksteady:8080/?x=1",
         "http://",
     ],
