@@ -8,7 +8,7 @@ as two hubs behind one Patroni cluster).
 
 - route: one routing decision (`unibos.routing.Router.route`) over three hubs, per
   policy, timed one call at a time; the floor is a bare dict lookup timed the same way.
-- hub switch: a node's `unibos.sync.hubs.Hubs` with its background health checks,
+- hub switch: a node's `unibos.node.sync.hub_routing.Hubs` with its background health checks,
   `kill -9` of the write hub's whole gunicorn (master and workers), then the time until
   the node names the other hub as its write hub and a request to it has succeeded. With
   requests flowing (a JWKS request every 10 ms) and with an idle node (health checks
@@ -53,8 +53,8 @@ from figures import closing_line, percentile  # noqa: E402
 from tests.servers import PostgreSQL, Redis, free_port  # noqa: E402
 
 if TYPE_CHECKING:
-    from unibos.sync.agent import Agent
-    from unibos.sync.store import SyncStore
+    from unibos.node.sync.agent import Agent
+    from unibos.node.sync.store import SyncStore
 
 APP_ROLE = "unibos_app"
 START_TIMEOUT_SECONDS = 60
@@ -80,7 +80,6 @@ def time_calls(call: Callable[[], object], iterations: int) -> list[float]:
 
 def bench_routing(iterations: int) -> dict[str, float]:
     from unibos.routing.balancers import Balancer, RoundRobin, Sticky  # noqa: PLC0415
-    from unibos.routing.health import HealthChecker  # noqa: PLC0415
     from unibos.routing.policies import (  # noqa: PLC0415
         Policy,
         by_priority,
@@ -90,6 +89,7 @@ def bench_routing(iterations: int) -> dict[str, float]:
     )
     from unibos.routing.router import Router  # noqa: PLC0415
     from unibos.routing.table import PriorityTable, Target  # noqa: PLC0415
+    from unibos.routing.target_health import HealthChecker  # noqa: PLC0415
 
     table = PriorityTable(
         [
@@ -244,7 +244,7 @@ def prepare_hub() -> None:
 
 def switch_once(primary: Gunicorn, secondary: Gunicorn, with_requests: bool) -> float:
     from unibos.node.hub_client import HubUnreachable  # noqa: PLC0415
-    from unibos.sync.hubs import Hubs  # noqa: PLC0415
+    from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
 
     hubs = Hubs([(primary.url, 1), (secondary.url, 2)])
     with hubs.watching():
@@ -267,7 +267,7 @@ def switch_once(primary: Gunicorn, secondary: Gunicorn, with_requests: bool) -> 
 
 
 def bench_switch(primary: Gunicorn, secondary: Gunicorn, runs: int) -> dict[str, float]:
-    from unibos.sync.hubs import (  # noqa: PLC0415
+    from unibos.node.sync.hub_routing import (  # noqa: PLC0415
         CHECK_INTERVAL_SECONDS,
         PROBE_TIMEOUT_SECONDS,
     )
@@ -325,8 +325,8 @@ class Node:
 
     @contextmanager
     def open(self) -> Iterator[tuple[SyncStore, Agent]]:
-        from unibos.sync.agent import Agent  # noqa: PLC0415
-        from unibos.sync.store import SyncStore  # noqa: PLC0415
+        from unibos.node.sync.agent import Agent  # noqa: PLC0415
+        from unibos.node.sync.store import SyncStore  # noqa: PLC0415
 
         store = SyncStore(self.path, self.identity.node_id)
         try:
@@ -414,7 +414,7 @@ def main() -> None:
             try:
                 figures |= bench_switch(primary, secondary, arguments.runs)
 
-                from unibos.sync.hubs import Hubs  # noqa: PLC0415
+                from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
 
                 hubs = Hubs([(primary.url, 1), (secondary.url, 2)])
                 print("\nbacklog replay through Agent.push_all to the write hub:")

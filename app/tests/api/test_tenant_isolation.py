@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 from django.urls import get_resolver, reverse
 from unibos.http import openapi
+from unibos.hub.sync.models import SyncConflict
 from unibos.identity import tenancy
 from unibos.identity.models import EnrolmentToken, Membership, Node, Organization
-from unibos.sync.models import SyncConflict
 
 from tests.api.tenants import Tenant
 from tests.identity import factories

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from unibos.core.health import LAST_CHECK_KEY
+from unibos.core.health_checks import LAST_CHECK_KEY
 
 from tests.servers import Redis, SentinelCluster
 from tests.workers import UNIBOS_WORKER, WorkerProcess, node_name, sentinel_environment

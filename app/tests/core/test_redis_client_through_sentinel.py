@@ -2,7 +2,7 @@ import time
 
 import pytest
 import redis
-from unibos.core import health, registry
+from unibos.core import health_checks, registry
 from unibos.core.broker import redis_client
 
 
@@ -47,12 +47,12 @@ def test_the_registry_and_health_keep_working_when_the_master_dies(through_senti
             break
         except redis.ConnectionError:
             assert time.monotonic() < deadline, "no new master within 30 s"
-    health.record_last_check(client, {"last_run": "now", "worker": "core@test"})
+    health_checks.record_last_check(client, {"last_run": "now", "worker": "core@test"})
 
     assert replica.role() == "master"
     assert [worker.name for worker in registry.live_workers(client)] == ["core@test"]
-    assert health.check_broker(client)["status"] == "ok"
-    assert replica.client().exists("unibos:workers:core@test", health.LAST_CHECK_KEY) == 2
+    assert health_checks.check_broker(client)["status"] == "ok"
+    assert replica.client().exists("unibos:workers:core@test", health_checks.LAST_CHECK_KEY) == 2
 
 
 def test_redis_client_raises_connection_error_when_no_sentinel_answers(through_sentinel):

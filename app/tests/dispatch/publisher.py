@@ -11,7 +11,7 @@ from tests.workers import worker_environment
 # Prints the task id at once, then (when asked to wait) the result's worker and queue.
 _SCRIPT = """
 import json, sys
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 configure_django()
 from unibos.dispatch.submit import submit
 options = json.loads(sys.argv[1])

@@ -5,8 +5,8 @@ import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from unibos import environment
 from unibos.dispatch.rules import RuleError, parse
-from unibos.settings import environment
 
 GOOD = {"pattern": "ocr.*", "queue": "ocr"}
 

@@ -2,8 +2,8 @@
 
 from collections.abc import Callable
 
-from unibos.routing.health import HealthChecker, ProbeFailed
 from unibos.routing.table import Target
+from unibos.routing.target_health import HealthChecker, ProbeFailed
 
 
 class FakeClock:

@@ -1,7 +1,7 @@
 import pytest
 from unibos.routing.breaker import CLOSED, OPEN
-from unibos.routing.health import LATENCY_SMOOTHING, ProbeFailed
 from unibos.routing.table import Target
+from unibos.routing.target_health import LATENCY_SMOOTHING, ProbeFailed
 
 from tests.routing.fakes import FakeClock, checker
 

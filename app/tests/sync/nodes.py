@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from unibos.hub.sync.models import SyncOperation, SyncRecord
 from unibos.identity import tenancy
 from unibos.node.state import Identity
+from unibos.node.sync.agent import Agent
+from unibos.node.sync.store import SyncStore
 from unibos.sync import merge
-from unibos.sync.agent import Agent
 from unibos.sync.hlc import wall_ms
-from unibos.sync.models import SyncOperation, SyncRecord
-from unibos.sync.store import SyncStore
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """A fake clock, and real `Hubs` (breakers and all) whose health probe is scripted:
 for the unit tests of the offline detector and the sync runner."""
 
-from unibos.routing.health import ProbeFailed
+from unibos.node.sync.hub_routing import Hubs
 from unibos.routing.table import Target
-from unibos.sync.hubs import Hubs
+from unibos.routing.target_health import ProbeFailed
 
 HUB = "http://hub.test:8080"
 

@@ -1,7 +1,7 @@
 """A node long offline catches up from the change feed, page by page after its
 checkpoint, without downloading what it already has."""
 
-from unibos.sync import agent
+from unibos.node.sync import agent
 
 
 def test_a_node_offline_for_long_pulls_only_what_it_missed_in_pages(node_a, node_b, monkeypatch):

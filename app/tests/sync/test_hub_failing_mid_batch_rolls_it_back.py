@@ -2,9 +2,9 @@
 
 import pytest
 from django.db import connection
+from unibos.hub.sync.models import NodeSyncState, SyncOperation, SyncRecord
 from unibos.identity import tenancy
 from unibos.node.hub_client import HubUnreachable
-from unibos.sync.models import NodeSyncState, SyncOperation, SyncRecord
 
 from tests.sync.nodes import hub_operations
 

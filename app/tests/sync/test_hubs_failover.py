@@ -5,8 +5,8 @@ from collections.abc import Iterator
 
 import pytest
 from unibos.node.connection import ONLINE
+from unibos.node.sync.hub_routing import Hubs
 from unibos.routing.breaker import OPEN
-from unibos.sync.hubs import Hubs
 
 from tests.routing.fakes import FakeClock
 from tests.routing.http_hubs import FakeHub

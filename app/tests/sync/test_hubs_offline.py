@@ -3,7 +3,7 @@
 import pytest
 from unibos.node.connection import OFFLINE
 from unibos.node.hub_client import HubUnreachable
-from unibos.sync.hubs import Hubs, NoHubAnswered
+from unibos.node.sync.hub_routing import Hubs, NoHubAnswered
 
 from tests.routing.http_hubs import FakeHub
 

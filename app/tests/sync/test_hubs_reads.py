@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from unibos.sync.hubs import Hubs
+from unibos.node.sync.hub_routing import Hubs
 
 from tests.routing.http_hubs import FakeHub
 

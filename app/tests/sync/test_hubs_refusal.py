@@ -2,8 +2,8 @@
 
 import pytest
 from unibos.node.hub_client import HubRefused
+from unibos.node.sync.hub_routing import Hubs
 from unibos.routing.breaker import CLOSED
-from unibos.sync.hubs import Hubs
 
 from tests.routing.http_hubs import FakeHub
 

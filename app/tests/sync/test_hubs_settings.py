@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from unibos.node.state import Identity
-from unibos.sync.hubs import Hubs
+from unibos.node.sync.hub_routing import Hubs
 
 # load_settings is imported for pytest to find; the tests ask for it by name.
 from tests.settings.conftest import NODE, load_settings  # noqa: F401
@@ -54,6 +54,7 @@ def test_a_node_without_unibos_hubs_has_an_empty_list(request):
         "http://rocksteady:8080@",
         "http://user@rocksteady:8080",
         "http://rocksteady:99999",
+        "http://rocksteady:0",
         "http://rocksteady:8080/?x=1",
         "http://",
     ],

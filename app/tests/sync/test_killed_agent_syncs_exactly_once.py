@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from unibos.hub.sync.models import SyncOperation
 from unibos.identity import tenancy
 from unibos.node.state import StateDir
-from unibos.sync.models import SyncOperation
 
 from tests.sync.nodes import hub_operations, hub_records, write_at_random
 

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection
+from unibos.hub.sync.models import SyncOperation
 from unibos.identity import tenancy
 from unibos.node.hub_client import HubUnreachable
-from unibos.sync.models import SyncOperation
 
 from tests.sync.hub_process import HubProcess
 from tests.sync.nodes import hub_operations, hub_records, write_at_random

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from unibos.hub.sync.models import SyncOperation
 from unibos.identity import tenancy
 from unibos.node.hub_client import HubClient, HubUnreachable
-from unibos.sync import agent
-from unibos.sync.models import SyncOperation
-from unibos.sync.store import SyncStore
+from unibos.node.sync import agent
+from unibos.node.sync.store import SyncStore
 
 from tests.sync.nodes import SyncNode, hub_operations, hub_records, write_at_random
 from tests.sync.relay import Cut, Relay

@@ -1,7 +1,7 @@
 """A node's operations reach the hub once, however often they are pushed."""
 
+from unibos.hub.sync.models import NodeSyncState, SyncRecord
 from unibos.identity import tenancy
-from unibos.sync.models import NodeSyncState, SyncRecord
 
 from tests.sync.nodes import hub_operations
 

@@ -4,9 +4,9 @@ import gzip
 import json
 
 import pytest
+from unibos.hub.sync.models import NodeSyncState, SyncOperation, SyncRecord
 from unibos.identity import tenancy
 from unibos.sync import batch
-from unibos.sync.models import NodeSyncState, SyncOperation, SyncRecord
 
 
 def token(hub, node_id: str, credential: str) -> str:

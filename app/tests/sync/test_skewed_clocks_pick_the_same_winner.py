@@ -2,10 +2,10 @@
 keeps the same winner, and the loser is kept in a conflict record."""
 
 import pytest
+from unibos.hub.sync.models import SyncConflict, SyncRecord
 from unibos.identity import tenancy
 from unibos.sync import merge
 from unibos.sync.hlc import wall_ms
-from unibos.sync.models import SyncConflict, SyncRecord
 
 from tests.sync.nodes import enrol
 

@@ -1,7 +1,7 @@
 """A local write and its operation-log entry commit together, or neither does."""
 
 import pytest
-from unibos.sync.store import SyncStore
+from unibos.node.sync.store import SyncStore
 
 NODE = "5d0f4a4e-8a3c-4a43-9d5e-1d1d2c3b4a59"
 

@@ -3,8 +3,8 @@ none of another's operations, records or conflicts, and without a tenant none at
 
 import pytest
 from django.db import connection
+from unibos.hub.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
 from unibos.identity import tenancy
-from unibos.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
 
 TABLES = [
     model._meta.db_table for model in (SyncOperation, SyncRecord, SyncConflict, NodeSyncState)

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 from unibos.node.connection import OFFLINE, ONLINE
-from unibos.sync.detector import OfflineDetector
+from unibos.node.sync.detector import OfflineDetector
 
 from tests.sync.scripted_hubs import HUB, FakeClock, ScriptedHubs
 

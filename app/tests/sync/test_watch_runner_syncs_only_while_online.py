@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 from unibos.node.connection import OFFLINE, ONLINE
 from unibos.node.hub_client import HubUnreachable
-from unibos.sync.agent import Round
-from unibos.sync.detector import OfflineDetector
-from unibos.sync.runner import Runner
+from unibos.node.sync.agent import Round
+from unibos.node.sync.detector import OfflineDetector
+from unibos.node.sync.runner import Runner
 
 from tests.sync.scripted_hubs import HUB, FakeClock, ScriptedHubs
 

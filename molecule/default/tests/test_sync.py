@@ -30,7 +30,7 @@ def hub_record(stack, collection: str, record_id: str) -> dict | None:
     """The record as the hub's database holds it, read by the hub's own code."""
     code = (
         "import json; from unibos.identity import tenancy; from unibos.sync import merge; "
-        "from unibos.sync.models import SyncRecord\n"
+        "from unibos.hub.sync.models import SyncRecord\n"
         "with tenancy.system():\n"
         f"    row = SyncRecord.unscoped.filter(collection={collection!r}, "
         f"record_id={record_id!r}).first()\n"

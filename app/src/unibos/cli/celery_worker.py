@@ -7,7 +7,7 @@ from typing import NoReturn
 import click
 from django.conf import settings
 
-from unibos.logs import LEVELS
+from unibos.environment import LOG_LEVELS
 
 # The options every command that runs a worker takes.
 concurrency_option = click.option(
@@ -17,7 +17,7 @@ concurrency_option = click.option(
 )
 loglevel_option = click.option(
     "--loglevel",
-    type=click.Choice(LEVELS, case_sensitive=False),
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
     help="[default: UNIBOS_LOG_LEVEL]",
 )
 

@@ -6,11 +6,10 @@ from typing import Any
 from celery import Task, shared_task
 from django.conf import settings
 
-from unibos.core import health, registry
+from unibos.core import health_checks, once, registry
 from unibos.core.broker import redis_client
 from unibos.core.datafiles import derived_dir
-from unibos.dispatch import once
-from unibos.dispatch.base import RetryableError
+from unibos.core.retry import RetryableError
 
 # Below this share of free space outputs start failing mid-write; report it before.
 MIN_FREE_DISK_RATIO = 0.05
@@ -32,14 +31,14 @@ def health_check(self: Task) -> dict[str, Any]:
         "free_bytes": usage.free,
         "total_bytes": usage.total,
     }
-    components = {"broker": health.check_broker(client), "disk": disk}
+    components = {"broker": health_checks.check_broker(client), "disk": disk}
     result = {
         "status": "ok" if all(c["status"] == "ok" for c in components.values()) else "failing",
         "last_run": registry.now(),
         "worker": self.request.hostname,
         "components": components,
     }
-    health.record_last_check(client, result)
+    health_checks.record_last_check(client, result)
     return result
 
 

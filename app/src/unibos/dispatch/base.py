@@ -22,8 +22,10 @@ from celery.exceptions import Reject
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
+from unibos.core import once
 from unibos.core.broker import process_client
-from unibos.dispatch import deadletters, eta, once, privacy
+from unibos.core.retry import RetryableError
+from unibos.dispatch import deadletters, eta, privacy
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +34,6 @@ logger = logging.getLogger(__name__)
 RETRY_BACKOFF_SECONDS = 2
 # Headers that `submit` sets and a re-run must carry again (origin, organization, size).
 UNIBOS_HEADER_PREFIX = "unibos_"
-
-
-class RetryableError(Exception):
-    """A failure the next try may not meet (a service briefly away): retried with backoff."""
 
 
 class UnibosTask(Task):

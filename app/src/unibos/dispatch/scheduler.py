@@ -9,7 +9,7 @@ follow the Patroni leader to another hub. Two additions make a run happen once:
 - Each run has a task id derived from its schedule and the run before it. A beat killed
   between sending and writing sends the same run again after its restart, and so does
   a second beat during a leader change; both copies carry the same id, and a task that
-  already completed under an id is not run again (unibos.dispatch.once).
+  already completed under an id is not run again (unibos.core.once).
 """
 
 import uuid
@@ -19,7 +19,7 @@ from typing import Any
 from celery.utils.time import maybe_make_aware
 from django_celery_beat.schedulers import DatabaseScheduler, ModelEntry
 
-from unibos.celery import refuse_to_start_on_check_errors
+from unibos.core.celery_app import refuse_to_start_on_check_errors
 
 # Fixed forever: a new namespace would give an in-flight run a second id.
 RUN_NAMESPACE = uuid.UUID("6f1d2c8e-3a51-4f0b-9c7e-2b4d8a9e5f10")

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from unibos.celery import app
+from unibos.core.celery_app import app
 
 # Installed by django-celery-beat's scheduler itself whenever results expire.
 BACKEND_CLEANUP = "celery.backend_cleanup"

@@ -43,7 +43,7 @@ def submit(
     """
     # The Celery app reads the settings as it is imported, and the CLI imports this
     # module (through the dead letters' re-run) before it configures them.
-    from unibos.celery import app  # noqa: PLC0415
+    from unibos.core.celery_app import app  # noqa: PLC0415
 
     eta.check(name, countdown, None)
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from unibos.core import health as health_checks
+from unibos.core import health_checks
 from unibos.http import openapi
 
 COMPONENT = {

@@ -50,6 +50,18 @@ class Claims:
         return self.subject.partition(":")[2]
 
 
+def grant(token: str, ttl: int, organization: dict[str, Any], role: str) -> dict[str, Any]:
+    """A token as it is handed out (the TOKEN document of both APIs): by the hub, and by
+    a node that stands in for an unreachable hub with a token of its own."""
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "organization": organization,
+        "role": role,
+    }
+
+
 def issue(
     private_key: Ed25519PrivateKey,
     kid: str,

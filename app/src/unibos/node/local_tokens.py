@@ -9,7 +9,6 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from unibos.http.hub.tokens import answer as token_answer
 from unibos.identity import keys, tokens
 from unibos.node import state as state_files
 from unibos.node.state import BrokenState, Identity, StateDir
@@ -60,7 +59,7 @@ def issue(state: StateDir, identity: Identity, user_id: int, role: str) -> dict[
         role=role,
         ttl_seconds=TOKEN_TTL_SECONDS,
     )
-    return token_answer(token, TOKEN_TTL_SECONDS, identity.organization, role)
+    return tokens.grant(token, TOKEN_TTL_SECONDS, identity.organization, role)
 
 
 def _load(state: StateDir) -> Ed25519PrivateKey | None:

@@ -6,7 +6,7 @@ which module fits the host; the environment file's deployment type picks it.
 
 from importlib import import_module
 
-from unibos.settings import environment
+from unibos import environment
 
 DEPLOYMENT_TYPES = ("hub", "node", "worker", "development")
 

@@ -6,9 +6,8 @@ from urllib.parse import quote
 
 from kombu import Queue
 
-from unibos import logs
+from unibos import environment as env
 from unibos.queues import QUEUES
-from unibos.settings import environment as env
 
 DEBUG = False
 
@@ -20,7 +19,7 @@ INSTALLED_APPS = [
     "unibos.core",
     "unibos.identity",
     "unibos.node",
-    "unibos.sync",
+    "unibos.hub.sync",
     "unibos.dispatch",
     "unibos.ocr",
     "unibos.media",
@@ -43,7 +42,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-UNIBOS_LOG_LEVEL = env.choice("UNIBOS_LOG_LEVEL", logs.LEVELS, "INFO")
+UNIBOS_LOG_LEVEL = env.choice("UNIBOS_LOG_LEVEL", env.LOG_LEVELS, "INFO")
 
 # The health monitor (unibos.dispatch.monitor): how often beat runs it, and the length
 # above which a queue is reported as backed up.
@@ -91,7 +90,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Reliability (docs/architecture.md, "Reliability"). A task is acknowledged after it
-# ran, so one whose worker or pool child dies is delivered again (unibos.dispatch.once
+# ran, so one whose worker or pool child dies is delivered again (unibos.core.once
 # keeps a completed one from running twice). Redis has no acknowledgement of its own:
 # kombu hands a message that a worker has held unacknowledged for longer than the
 # visibility timeout to another worker, so the timeout must exceed the longest a task
@@ -107,13 +106,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = UNIBOS_TASK_TIME_LIMIT - max(1, UNIBOS_TASK_TIME_L
 # The furthest ahead a task may be scheduled (countdown or ETA); also the longest wait
 # before a retry.
 UNIBOS_TASK_MAX_ETA = env.integer("UNIBOS_TASK_MAX_ETA", 600, minimum=1)
-# Retries of a task that raised unibos.dispatch.base.RetryableError before it is
+# Retries of a task that raised unibos.core.retry.RetryableError before it is
 # dead-lettered.
 UNIBOS_TASK_MAX_RETRIES = env.integer("UNIBOS_TASK_MAX_RETRIES", 3, minimum=0)
 # Priorities 0-9, lower first. Redis keeps a list per priority step and queue; kombu's
 # steps (0, 3, 6, 9, which unibos.core.broker.queue_lengths counts) make four bands,
 # 0-2, 3-5, 6-8 and 9. The default leaves two bands above and one below.
 CELERY_TASK_DEFAULT_PRIORITY = 6
+
+
+def broker_settings(redis: dict[str, Any]) -> dict[str, Any]:
+    """The block every profile takes whole: UNIBOS_REDIS (`redis_settings()`) and Celery's
+    broker and result backend on it, by setting name."""
+    url = redis_url(redis)
+    return {
+        "UNIBOS_REDIS": redis,
+        "CELERY_BROKER_URL": url,
+        "CELERY_RESULT_BACKEND": url,
+        "CELERY_BROKER_TRANSPORT_OPTIONS": broker_transport_options(redis),
+        "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS": redis_transport_options(redis),
+    }
 
 
 def broker_transport_options(redis: dict[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from unibos import environment as env
 from unibos.settings import base
-from unibos.settings import environment as env
 from unibos.settings.base import *  # noqa: F403
 
 UNIBOS_DEPLOYMENT_TYPE = "development"
@@ -16,10 +16,9 @@ ALLOWED_HOSTS = env.strings("UNIBOS_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "
 
 DATABASES = {"default": base.sqlite_database(_LOCAL / "unibos-development.sqlite3")}
 
-UNIBOS_REDIS = base.redis_settings(host="localhost", password="")
-CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+# Redis, and Celery's broker and result backend on it: the block every profile shares,
+# with a local Redis without a password by default.
+globals().update(base.broker_settings(base.redis_settings(host="localhost", password="")))
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)

@@ -1,8 +1,8 @@
 """The hub: the central HTTP API on PostgreSQL, and the Celery beat."""
 
+from unibos import environment as env
 from unibos.queues import QUEUES
 from unibos.settings import base
-from unibos.settings import environment as env
 from unibos.settings.base import *  # noqa: F403
 
 UNIBOS_DEPLOYMENT_TYPE = "hub"
@@ -12,10 +12,8 @@ ALLOWED_HOSTS = env.strings("UNIBOS_ALLOWED_HOSTS")
 
 DATABASES = {"default": base.postgresql_database()}
 
-UNIBOS_REDIS = base.redis_settings()
-CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+# Redis, and Celery's broker and result backend on it: the block every profile shares.
+globals().update(base.broker_settings(base.redis_settings()))
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", QUEUES)
 UNIBOS_HEALTH_CHECK_INTERVAL = env.integer("UNIBOS_HEALTH_CHECK_INTERVAL", 60, minimum=1)

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from unibos import environment as env
 from unibos.settings import base
-from unibos.settings import environment as env
 from unibos.settings.base import *  # noqa: F403
 
 UNIBOS_DEPLOYMENT_TYPE = "node"
@@ -18,10 +18,8 @@ DATABASES = {
     else base.sqlite_database(Path("/var/lib/unibos/node/unibos_node.sqlite3"))
 }
 
-UNIBOS_REDIS = base.redis_settings()
-CELERY_BROKER_URL = CELERY_RESULT_BACKEND = base.redis_url(UNIBOS_REDIS)
-CELERY_BROKER_TRANSPORT_OPTIONS = base.broker_transport_options(UNIBOS_REDIS)
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = base.redis_transport_options(UNIBOS_REDIS)
+# Redis, and Celery's broker and result backend on it: the block every profile shares.
+globals().update(base.broker_settings(base.redis_settings()))
 
 UNIBOS_HEALTH_QUEUES = env.strings("UNIBOS_HEALTH_QUEUES", ())
 # The files the node's own worker (`unibos worker`) reads and writes: camera recordings
@@ -37,7 +35,7 @@ UNIBOS_HUBS = env.prioritized_urls("UNIBOS_HUBS")
 UNIBOS_NODE_STATE_DIR = env.path("UNIBOS_NODE_STATE_DIR", Path("/var/lib/unibos/node/state"))
 UNIBOS_JWKS_REFRESH_INTERVAL = env.integer("UNIBOS_JWKS_REFRESH_INTERVAL", 300, minimum=1)
 
-# The node's sync store (unibos.sync.store), a SQLite file of its own.
+# The node's sync store (unibos.node.sync.store), a SQLite file of its own.
 UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "sync.sqlite3")
 # Seconds between two sync rounds of `unibos sync --watch` while online; queued
 # operations start a round sooner.

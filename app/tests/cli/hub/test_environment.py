@@ -33,6 +33,7 @@ def test_missing_urls_are_named_and_exit_2():
         "http://:8008",
         "http://rocksteady:port",
         "http://patroni:pw@rocksteady:8008",
+        "http://rocksteady:0",
     ],
 )
 def test_a_malformed_url_is_named(monkeypatch, url):

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 from unibos.cli.node import cli
-from unibos.sync.store import SyncStore
+from unibos.node.sync.store import SyncStore
 
 OTHER = "9a1b2c3d-0000-4000-8000-00000000000b"
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 from unibos.cli.node import cli
+from unibos.hub.sync.models import SyncOperation
 from unibos.identity import tenancy
-from unibos.sync.models import SyncOperation
-from unibos.sync.store import SyncStore
+from unibos.node.sync.store import SyncStore
 
 
 @pytest.fixture

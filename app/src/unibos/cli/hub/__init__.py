@@ -8,13 +8,9 @@ they run (not on import, see database.py).
 
 import click
 
-from unibos.cli.hub.failover import failover
-from unibos.cli.hub.keys import keys
-from unibos.cli.hub.nodes import nodes
-from unibos.cli.hub.orgs import orgs
-from unibos.cli.hub.schedules import schedules
-from unibos.cli.hub.status import status
-from unibos.cli.hub.users import users
+# The modules, not their commands: a command imported under its module's name would
+# hide the module (unibos.cli.hub.status would be the command, not the module).
+from unibos.cli.hub import failover, keys, nodes, orgs, schedules, status, users
 
 
 @click.group()
@@ -24,10 +20,10 @@ def cli() -> None:
     organizations, users, nodes and signing keys (the hub's settings)."""
 
 
-cli.add_command(status)
-cli.add_command(failover)
-cli.add_command(orgs)
-cli.add_command(users)
-cli.add_command(nodes)
-cli.add_command(keys)
-cli.add_command(schedules)
+cli.add_command(status.status)
+cli.add_command(failover.failover)
+cli.add_command(orgs.orgs)
+cli.add_command(users.users)
+cli.add_command(nodes.nodes)
+cli.add_command(keys.keys)
+cli.add_command(schedules.schedules)

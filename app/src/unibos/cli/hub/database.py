@@ -25,7 +25,7 @@ def system() -> Iterator[None]:
     Bad settings say `bad settings: ...`; a limit or a refused change says what the API
     would say.
     """
-    from unibos.cli.setup import configure_django  # noqa: PLC0415
+    from unibos.cli.django_setup import configure_django  # noqa: PLC0415
 
     configure_django()
     from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415

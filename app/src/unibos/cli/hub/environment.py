@@ -1,17 +1,14 @@
 """The UNIBOS_PATRONI_* variables, read straight from the environment.
 
 `unibos-hub` must work when the hub's Django settings or database are broken (that is
-when one needs it), so it reads no settings: importing unibos.settings.environment
-would load the whole settings package. Secrets follow the settings' X_FILE convention
-(unibos.secret_files). Errors name the variable, like the settings'.
+when one needs it), so it loads no settings: it reads the variables with the settings'
+own readers (unibos.environment, which loads no profile), so secrets follow the same
+X_FILE convention and errors name the variable the same way. Those readers raise
+Django's ImproperlyConfigured (which reads no settings), so they are imported when a
+command reads its variables: importing the CLI, and `--help`, load no Django at all.
 """
 
-import os
-from urllib.parse import urlsplit
-
 import click
-
-from unibos.secret_files import SecretError, read_secret
 
 URLS = "UNIBOS_PATRONI_URLS"
 USERNAME = "UNIBOS_PATRONI_USERNAME"
@@ -30,47 +27,34 @@ class BadSetting(CannotAskPatroni):
         super().__init__(f"bad settings: {message}")
 
 
-def _value(name: str) -> str:
-    return os.environ.get(name, "").strip()
-
-
 def patroni_urls() -> list[str]:
     """The base URL of each member's REST API, in the order to try them."""
-    urls = [url.strip().rstrip("/") for url in _value(URLS).split(",") if url.strip()]
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from unibos import environment as env  # noqa: PLC0415
+
+    try:
+        urls = env.base_urls(URLS, example="http://rocksteady:8008")
+    except ImproperlyConfigured as error:
+        raise BadSetting(str(error)) from None
     if not urls:
         raise BadSetting(f"{URLS} is not set")
-    for url in urls:
-        try:
-            parts = urlsplit(url)
-            port_ok = parts.port is None or parts.port > 0
-        except ValueError:
-            port_ok = False
-        if (
-            parts.scheme not in ("http", "https")
-            or not parts.hostname
-            or not port_ok
-            or parts.path
-            or parts.query
-            or parts.fragment
-            or parts.username is not None
-        ):
-            raise BadSetting(
-                f"{URLS} must be comma-separated base URLs like http://rocksteady:8008, "
-                f"and {url!r} is not one"
-            )
     return urls
 
 
 def username() -> str:
-    return _value(USERNAME) or DEFAULT_USERNAME
+    from unibos import environment as env  # noqa: PLC0415
+
+    return env.string(USERNAME, DEFAULT_USERNAME)
 
 
 def password() -> str:
     """Patroni's REST API password, from the file UNIBOS_PATRONI_PASSWORD_FILE names."""
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
+
+    from unibos import environment as env  # noqa: PLC0415
+
     try:
-        value = read_secret(PASSWORD)
-    except SecretError as error:
+        return env.secret(PASSWORD)
+    except ImproperlyConfigured as error:
         raise BadSetting(str(error)) from None
-    if value is None:
-        raise BadSetting(f"{PASSWORD} is not set (nor {PASSWORD}_FILE)")
-    return value

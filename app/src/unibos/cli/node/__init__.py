@@ -3,13 +3,9 @@ run the node's own worker and send it tasks."""
 
 import click
 
-from unibos.cli.node.call import call
-from unibos.cli.node.conflicts import conflicts
-from unibos.cli.node.enrol import enrol
-from unibos.cli.node.login import login
-from unibos.cli.node.status import status
-from unibos.cli.node.sync import sync
-from unibos.cli.node.worker import worker
+# The modules, not their commands: a command imported under its module's name would
+# hide the module (unibos.cli.node.status would be the command, not the module).
+from unibos.cli.node import call, conflicts, enrol, login, status, sync, worker
 
 
 @click.group()
@@ -18,10 +14,10 @@ def cli() -> None:
     """This UNIBOS node's identity and its hub (settings from the UNIBOS_* environment)."""
 
 
-cli.add_command(enrol)
-cli.add_command(status)
-cli.add_command(login)
-cli.add_command(sync)
-cli.add_command(conflicts)
-cli.add_command(worker)
-cli.add_command(call)
+cli.add_command(enrol.enrol)
+cli.add_command(status.status)
+cli.add_command(login.login)
+cli.add_command(sync.sync)
+cli.add_command(conflicts.conflicts)
+cli.add_command(worker.worker)
+cli.add_command(call.call)

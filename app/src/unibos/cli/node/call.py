@@ -2,8 +2,8 @@ from typing import Any
 
 import click
 
+from unibos.cli.django_setup import configure_django
 from unibos.cli.node.enrolled import adopt_node_id
-from unibos.cli.setup import configure_django
 from unibos.cli.task_call import call_options, send_and_wait
 from unibos.queues import node_queue
 

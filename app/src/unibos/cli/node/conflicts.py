@@ -3,8 +3,8 @@ from typing import Any
 
 import click
 
+from unibos.cli.django_setup import configure_django
 from unibos.cli.node.enrolled import enrolled_identity
-from unibos.cli.setup import configure_django
 
 
 @click.group()
@@ -15,7 +15,7 @@ def conflicts() -> None:
 def _store() -> Any:
     configure_django()
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
-    from unibos.sync.store import SyncStore  # noqa: PLC0415
+    from unibos.node.sync.store import SyncStore  # noqa: PLC0415
 
     return SyncStore.of_node(enrolled_identity())
 

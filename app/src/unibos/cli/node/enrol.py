@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import click
 
 import unibos
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.node import connection
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubClient, HubRefused, HubUnreachable

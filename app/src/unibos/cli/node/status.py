@@ -3,7 +3,7 @@ from typing import Any
 
 import click
 
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.node import connection, own_worker
 from unibos.node.config import NodeConfig
 from unibos.node.state import BrokenState, NotEnrolled

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from django.conf import settings
 
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubRefused, HubUnreachable
 from unibos.node.state import BrokenState, Identity, NotEnrolled
 
 if TYPE_CHECKING:
-    from unibos.sync.store import SyncStore
+    from unibos.node.sync.store import SyncStore
 
 
 def text(document: dict[str, Any]) -> str:
@@ -47,9 +47,9 @@ def sync(once: bool, watch: bool, as_json: bool) -> None:
         raise click.UsageError("--watch runs until stopped: it takes neither --once nor --json")
     configure_django()
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
-    from unibos.sync.agent import Agent  # noqa: PLC0415
-    from unibos.sync.hubs import Hubs  # noqa: PLC0415
-    from unibos.sync.store import SyncStore  # noqa: PLC0415
+    from unibos.node.sync.agent import Agent  # noqa: PLC0415
+    from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
+    from unibos.node.sync.store import SyncStore  # noqa: PLC0415
 
     config = NodeConfig.from_settings()
     try:
@@ -84,10 +84,10 @@ def sync(once: bool, watch: bool, as_json: bool) -> None:
 
 def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
     """`--watch`: the sync service, until SIGTERM (systemd's stop) or SIGINT."""
-    from unibos.sync.agent import Agent  # noqa: PLC0415
-    from unibos.sync.detector import OfflineDetector  # noqa: PLC0415
-    from unibos.sync.hubs import Hubs  # noqa: PLC0415
-    from unibos.sync.runner import Runner  # noqa: PLC0415
+    from unibos.node.sync.agent import Agent  # noqa: PLC0415
+    from unibos.node.sync.detector import OfflineDetector  # noqa: PLC0415
+    from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
+    from unibos.node.sync.runner import Runner  # noqa: PLC0415
 
     hubs = Hubs.from_settings(identity)
     runner = Runner(

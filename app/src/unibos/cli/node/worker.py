@@ -1,8 +1,8 @@
 import click
 
 from unibos.cli import celery_worker
+from unibos.cli.django_setup import configure_django
 from unibos.cli.node.enrolled import adopt_node_id
-from unibos.cli.setup import configure_django
 from unibos.queues import node_queue
 
 # The node name's type part: the node's worker registers as node@<host>.

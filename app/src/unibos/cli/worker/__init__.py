@@ -2,10 +2,9 @@
 
 import click
 
-from unibos.cli.worker.call import call
-from unibos.cli.worker.start import start
-from unibos.cli.worker.status import status
-from unibos.cli.worker.tasks import tasks
+# The modules, not their commands: a command imported under its module's name would
+# hide the module (unibos.cli.worker.status would be the command, not the module).
+from unibos.cli.worker import call, start, status, tasks
 
 
 @click.group()
@@ -14,7 +13,7 @@ def cli() -> None:
     """Run and inspect UNIBOS Celery workers (settings from the UNIBOS_* environment)."""
 
 
-cli.add_command(start)
-cli.add_command(status)
-cli.add_command(call)
-cli.add_command(tasks)
+cli.add_command(start.start)
+cli.add_command(status.status)
+cli.add_command(call.call)
+cli.add_command(tasks.tasks)

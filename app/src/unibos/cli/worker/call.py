@@ -2,7 +2,7 @@ from typing import Any
 
 import click
 
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.cli.task_call import call_options, send_and_wait
 
 

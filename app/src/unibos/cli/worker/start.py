@@ -2,7 +2,7 @@ import click
 from django.conf import settings
 
 from unibos.cli import celery_worker
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.queues import GPU_QUEUE_BY_QUEUE, QUEUE_BY_WORKER_TYPE, node_queue, queue_problem
 
 

@@ -5,7 +5,7 @@ import click
 import redis
 from django.conf import settings
 
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.core import registry
 from unibos.core.broker import redis_client
 

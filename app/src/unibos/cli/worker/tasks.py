@@ -10,7 +10,7 @@ import redis
 from kombu.exceptions import OperationalError
 from kombu.transport.redis import Channel
 
-from unibos.cli.setup import configure_django
+from unibos.cli.django_setup import configure_django
 from unibos.core import registry
 from unibos.core.broker import queue_lengths, redis_client
 from unibos.dispatch import deadletters

@@ -11,8 +11,9 @@ from unibos.http.body import Body, invalid
 from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
 from unibos.http.errors import ApiError, endpoint, not_found
 from unibos.http.hub.auth import Caller, authenticated
-from unibos.sync import batch, hub
-from unibos.sync.models import SyncConflict
+from unibos.hub.sync import ledger
+from unibos.hub.sync.models import SyncConflict
+from unibos.sync import batch
 
 OPERATION = {
     "type": "object",
@@ -87,7 +88,12 @@ def push(request: HttpRequest, caller: Caller) -> JsonResponse:
         organization=caller.organization.pk,
         max_operations=settings.UNIBOS_SYNC_MAX_BATCH,
     )
-    applied = hub.apply(caller.organization.pk, node_id, operations)
+    try:
+        applied = ledger.apply(caller.organization.pk, node_id, operations)
+    except ledger.OutOfOrder as error:
+        raise ApiError(
+            409, "out_of_order", f"operations: {error}", expected=error.expected
+        ) from None
     return JsonResponse(
         {
             "applied": applied.applied,
@@ -108,7 +114,7 @@ def push(request: HttpRequest, caller: Caller) -> JsonResponse:
 def changes(request: HttpRequest, caller: Caller) -> HttpResponse:
     after = _number(request, "after", 0, 0, 2**63 - 1)
     limit = _number(request, "limit", MAX_PAGE, 1, MAX_PAGE)
-    page = hub.changes(str(caller.node.pk) if caller.node else None, after, limit)
+    page = ledger.changes(str(caller.node.pk) if caller.node else None, after, limit)
     return _maybe_gzip(request, JsonResponse(page))
 
 
@@ -121,7 +127,7 @@ def changes(request: HttpRequest, caller: Caller) -> HttpResponse:
 @authenticated()
 def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
     listed = SyncConflict.objects.order_by("-resolved_at", "id")
-    return JsonResponse({"conflicts": [hub.conflict_document(c) for c in listed]})
+    return JsonResponse({"conflicts": [ledger.conflict_document(c) for c in listed]})
 
 
 @openapi.operation(
@@ -135,10 +141,10 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
     keep, value = resolution(Body(request, ("keep", "value")))
-    resolved = hub.resolve(conflict_id, keep, value)
+    resolved = ledger.resolve(conflict_id, keep, value)
     if resolved is None:
         raise not_found(f"conflict {conflict_id}")
-    return JsonResponse(hub.conflict_document(resolved))
+    return JsonResponse(ledger.conflict_document(resolved))
 
 
 def _number(request: HttpRequest, name: str, default: int, minimum: int, maximum: int) -> int:

@@ -61,18 +61,7 @@ def access_token(subject: str, organization: Organization, role: str, ttl: int) 
         role=role,
         ttl_seconds=ttl,
     )
-    return answer(token, ttl, representations.organization(organization), role)
-
-
-def answer(token: str, ttl: int, organization: dict[str, Any], role: str) -> dict[str, Any]:
-    """The TOKEN document, which the node's own tokens answer with too."""
-    return {
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": ttl,
-        "organization": organization,
-        "role": role,
-    }
+    return tokens.grant(token, ttl, representations.organization(organization), role)
 
 
 @openapi.operation(

@@ -7,7 +7,7 @@ from unibos.http.body import Body
 from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
 from unibos.http.errors import endpoint, not_found
 from unibos.http.node.auth import Caller, authenticated
-from unibos.sync.store import SyncStore
+from unibos.node.sync.store import SyncStore
 
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
 

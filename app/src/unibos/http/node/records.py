@@ -14,8 +14,8 @@ from unibos.http import openapi
 from unibos.http.body import Body, invalid
 from unibos.http.errors import endpoint, not_found
 from unibos.http.node.auth import Caller, authenticated
+from unibos.node.sync.store import SyncStore
 from unibos.sync import batch, documents
-from unibos.sync.store import SyncStore
 
 ERRORS = {400: openapi.ERROR, 401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
 PAGE = 500

@@ -1,13 +1,13 @@
 """Is any hub answering this node? Publishes the online/offline transitions.
 
-Built on the health checks of `unibos.sync.hubs.Hubs`. Online, it checks at a steady
+Built on the health checks of `unibos.node.sync.hub_routing.Hubs`. Online, it checks at a steady
 interval; offline, it probes with exponential backoff (1 s doubling to a cap), so a node
 that is offline for days costs the network a probe a minute, not a busy loop. A probe
 that finds a hub answering flips it online at once. A hub whose circuit breaker is open
 is not probed before the breaker's reset timeout: the routing layer's verdict stands,
 and a request routed there would be refused by the router anyway.
 
-The detector never sleeps: its owner (`unibos.sync.runner`) asks `due_in` and calls
+The detector never sleeps: its owner (`unibos.node.sync.runner`) asks `due_in` and calls
 `poll`, so the clock is the only time source and is injected for the tests.
 """
 
@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from unibos.node.connection import OFFLINE, ONLINE
-from unibos.sync.hubs import Hubs
+from unibos.node.sync.hub_routing import Hubs
 
 # Online, a dead hub is also noticed by the next sync round that fails; this interval is
 # for a node with nothing to sync, whose state the operator still wants to see.

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from unibos.sync.models import SyncOperation, SyncRecord
+from unibos.hub.sync.models import SyncOperation, SyncRecord
 
 OPERATIONS = f"""
 INSERT INTO {SyncOperation._meta.db_table}

@@ -21,8 +21,8 @@ from urllib.error import HTTPError, URLError
 import unibos
 from unibos.node.hub_client import HubClient, HubRefused, HubUnreachable
 from unibos.node.state import Identity
+from unibos.node.sync.store import SyncStore
 from unibos.sync import batch
-from unibos.sync.store import SyncStore
 
 BATCH_SIZE = 1000
 PAGE_SIZE = 1000

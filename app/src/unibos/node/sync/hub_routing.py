@@ -28,10 +28,10 @@ from unibos.node.config import NodeConfig
 from unibos.node.connection import OFFLINE, ONLINE
 from unibos.node.hub_client import TIMEOUT_SECONDS, HubClient, HubRefused, HubUnreachable
 from unibos.node.state import Identity
-from unibos.routing.health import HealthChecker, ProbeFailed
 from unibos.routing.policies import by_priority, performance_based
 from unibos.routing.router import NoRoute, Router
 from unibos.routing.table import PriorityTable, Target
+from unibos.routing.target_health import HealthChecker, ProbeFailed
 
 # A hub's readiness answers in milliseconds; one that takes longer than this is no hub to
 # fail over to, and a probe must never hold the verdict on a dead hub for seconds.

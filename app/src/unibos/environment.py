@@ -3,6 +3,10 @@
 Every reader raises ImproperlyConfigured naming the variable, so a unit that fails to
 start says in the journal which line of its environment file is wrong. A reader given
 no default requires the variable.
+
+Outside the settings package, whose import loads a profile: importing this module
+reads nothing, so the CLIs that must work without the settings (`unibos-hub status`,
+`unibos-worker start --help`) use the same readers and vocabularies.
 """
 
 import json
@@ -14,6 +18,9 @@ from urllib.parse import SplitResult, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from unibos.secret_files import SecretError, read_secret
+
+# The log levels that UNIBOS_LOG_LEVEL and `unibos-worker start --loglevel` accept.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -107,15 +114,7 @@ def prioritized_urls(name: str) -> list[tuple[str, int | None]]:
     for item in strings(name, ()):
         url, at, priority = item.rpartition("@") if "@" in item else (item, "", "")
         parts = urlsplit(url)
-        if (
-            (at and not priority.isdigit())
-            or parts.scheme not in ("http", "https")
-            or not parts.hostname
-            or not _has_valid_port(parts)
-            or "@" in parts.netloc
-            or parts.query
-            or parts.fragment
-        ):
+        if (at and not priority.isdigit()) or not _is_http_url(parts):
             raise ImproperlyConfigured(
                 f"{name} must be comma-separated http(s) URLs, each optionally followed by "
                 f"@priority (a whole number), and {item!r} is not one"
@@ -124,12 +123,41 @@ def prioritized_urls(name: str) -> list[tuple[str, int | None]]:
     return entries
 
 
+def base_urls(name: str, example: str) -> list[str]:
+    """A comma-separated list of http(s) base URLs, scheme, host and port only (`example`
+    shows one in the error), in the order given; unset or empty is an empty list."""
+    urls = []
+    for item in strings(name, ()):
+        url = item.rstrip("/")
+        parts = urlsplit(url)
+        if not _is_http_url(parts) or parts.path:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated base URLs like {example}, and {url!r} is not one"
+            )
+        urls.append(url)
+    return urls
+
+
+def _is_http_url(parts: SplitResult) -> bool:
+    # No user information: credentials come from secrets, never from a URL.
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and _has_valid_port(parts)
+        and "@" not in parts.netloc
+        and not parts.query
+        and not parts.fragment
+    )
+
+
 def _has_valid_port(parts: SplitResult) -> bool:
+    # urlsplit raises ValueError for a port that is not a number or beyond 65535, and
+    # lets 0 through: nothing listens there.
     try:
-        parts.port  # noqa: B018 - read for the ValueError it raises on a bad port
+        port = parts.port
     except ValueError:
         return False
-    return True
+    return port != 0
 
 
 def _is_host(host: str) -> bool:

@@ -1,4 +1,4 @@
-"""The hub's side of sync: apply a node's batch exactly once, serve the change feed,
+"""The hub's sync ledger: apply a node's batch exactly once, serve the change feed,
 resolve conflicts. Callers run inside tenancy.scope(the node's organization).
 
 A batch is applied in one transaction: a hub that dies half-way leaves nothing of it,
@@ -14,13 +14,22 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from unibos.http.errors import ApiError
-from unibos.sync import bulk, merge
+from unibos.hub.sync import bulk
+from unibos.hub.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
+from unibos.sync import merge
 from unibos.sync.hlc import Clock, Timestamp
-from unibos.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
 
 # The node id in the HLC of the hub's own writes (a conflict resolved on the hub).
 HUB_NODE_ID = "00000000-0000-0000-0000-000000000000"
+
+
+class OutOfOrder(Exception):
+    """A batch whose first new operation is not the one after the node's high-water mark:
+    an operation in between is missing, so nothing of the batch is applied."""
+
+    def __init__(self, node_id: str, expected: int, got: int) -> None:
+        super().__init__(f"the next operation of node {node_id} is seq {expected}, not {got}")
+        self.expected = expected
 
 
 @dataclass(frozen=True)
@@ -40,13 +49,7 @@ def apply(organization_id: int, node_id: str, operations: list[dict[str, Any]]) 
         )
         fresh = [operation for operation in operations if operation["seq"] > state.high_water]
         if fresh and fresh[0]["seq"] != state.high_water + 1:
-            raise ApiError(
-                409,
-                "out_of_order",
-                f"operations: the next operation of node {node_id} is seq "
-                f"{state.high_water + 1}, not {fresh[0]['seq']}",
-                expected=state.high_water + 1,
-            )
+            raise OutOfOrder(node_id, state.high_water + 1, fresh[0]["seq"])
         conflicts = _write(organization_id, fresh)
         if fresh:
             state.high_water = fresh[-1]["seq"]

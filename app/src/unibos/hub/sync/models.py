@@ -1,4 +1,4 @@
-"""The hub's sync tables (PostgreSQL), all tenant-owned; unibos.sync.hub writes them."""
+"""The hub's sync tables (PostgreSQL), all tenant-owned; unibos.hub.sync.ledger writes them."""
 
 from django.db import models
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from unibos.node.connection import ONLINE
 from unibos.node.hub_client import HubRefused, HubUnreachable
-from unibos.sync.agent import Agent
-from unibos.sync.detector import OfflineDetector
-from unibos.sync.store import SyncStore
+from unibos.node.sync.agent import Agent
+from unibos.node.sync.detector import OfflineDetector
+from unibos.node.sync.store import SyncStore
 
 # Online, how often the store is asked for queued operations: a local write reaches the
 # hub within this, and the question is one SQLite count.
