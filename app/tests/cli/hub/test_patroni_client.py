@@ -3,8 +3,8 @@
 import base64
 
 import pytest
-from unibos.cli.hub import patroni as patroni_module
-from unibos.cli.hub.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos.ha import patroni as patroni_module
+from unibos.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
 
 from tests.cli.hub.clusters import HEALTHY, SWITCHED_TO_BEBOP
 from tests.servers import free_port
