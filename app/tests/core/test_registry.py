@@ -2,7 +2,7 @@ import json
 import os
 import time
 
-from tests.workers import node_name, start_worker
+from unibos_controller.testbed.workers import node_name, start_worker
 
 
 def test_a_worker_registers_refreshes_and_leaves_on_warm_shutdown(redis_server, tmp_path):

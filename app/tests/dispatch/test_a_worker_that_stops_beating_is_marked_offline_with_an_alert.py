@@ -8,8 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from unibos.dispatch import monitor
-
-from tests.workers import node_name, start_worker
+from unibos_controller.testbed.workers import node_name, start_worker
 
 DB = 11
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

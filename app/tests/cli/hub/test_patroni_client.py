@@ -5,9 +5,9 @@ import base64
 import pytest
 from unibos.ha import patroni as patroni_module
 from unibos.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos_controller.testbed.servers import free_port
 
 from tests.cli.hub.clusters import HEALTHY, SWITCHED_TO_BEBOP
-from tests.servers import free_port
 
 
 def dead_url() -> str:
