@@ -170,6 +170,9 @@ def print_quorum_table(runs: list[dict[str, Any]]) -> None:
             f"{seconds(run.get('return_s')):>8}{run.get('lost', 'na')!s:>6}"
             f"{seconds(run.get('rejoin', {}).get('seconds')):>10}"
         )
+        if run.get("survivor_unknown"):
+            # "promoted alone: no" covers only the looks that got an answer.
+            print(f"{'':<14}the survivor did not answer {run['survivor_unknown']} looks")
         print_problems(run)
 
 
