@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from unibos_controller.testbed.waiting import WaitTimeout, wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "unibos-dev"
 SERVICES = {
@@ -69,10 +71,10 @@ def in_host(script: str) -> str:
 
 
 def wait_healthy(timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
     probe = "python3 -c \"import urllib.request as u; u.urlopen('http://127.0.0.1:{}/api/health')\""
-    while time.monotonic() < deadline:
-        ok = [
+
+    def both_healthy() -> bool:
+        return all(
             subprocess.run(
                 ["podman", "exec", HOST, "bash", "-c", probe.format(port)],
                 capture_output=True,
@@ -80,11 +82,14 @@ def wait_healthy(timeout: float = 180) -> None:
             ).returncode
             == 0
             for port in (8000, 8001)
-        ]
-        if all(ok):
-            return
-        time.sleep(2)
-    sys.exit("bench/deploy: hub and node did not both answer /api/health with 200")
+        )
+
+    try:
+        wait_until(
+            both_healthy, timeout, "hub and node both answering /api/health with 200", interval=2
+        )
+    except WaitTimeout as error:
+        sys.exit(f"bench/deploy: {error}")
 
 
 def unit_memory_mb(unit: str) -> tuple[float, float]:

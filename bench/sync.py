@@ -2,9 +2,10 @@
 """Measures the offline-first sync core: routing, hub failover, backlog replay, conflicts.
 
 Everything runs on this machine, against real servers the bench starts and stops: a
-PostgreSQL and a Redis (as the test suite starts them, tests/servers.py), the hub app
-migrated on them, and two gunicorn processes of that hub (the same database behind both,
-as two hubs behind one Patroni cluster).
+PostgreSQL and a Redis (as the test suite starts them, with the test kit's
+unibos_controller.testbed.servers), the hub app migrated on them, and two gunicorn
+processes of that hub (the same database behind both, as two hubs behind one Patroni
+cluster).
 
 - route: one routing decision (`unibos.routing.Router.route`) over three hubs, per
   policy, timed one call at a time; the floor is a bare dict lookup timed the same way.
@@ -44,13 +45,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app"
-BIN = Path(sys.executable).parent
-sys.path.insert(0, str(APP))
+from figures import closing_line, percentile
+from unibos_controller.testbed.servers import PostgreSQL, Redis, free_port
+from unibos_controller.testbed.waiting import WaitTimeout, wait_until
 
-from figures import closing_line, percentile  # noqa: E402
-from tests.servers import PostgreSQL, Redis, free_port  # noqa: E402
+BIN = Path(sys.executable).parent
 
 if TYPE_CHECKING:
     from unibos.node.sync.agent import Agent
@@ -204,12 +203,20 @@ class Gunicorn:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while not self.ready():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"gunicorn on {self.url} did not start; see {self.log}")
-            time.sleep(0.1)
+        process = self.process
+
+        def serving() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn on {self.url} exited; see {self.log}")
+            return self.ready()
+
+        try:
+            wait_until(
+                serving, START_TIMEOUT_SECONDS, f"gunicorn on {self.url} ready", interval=0.1
+            )
+        except (RuntimeError, WaitTimeout):
+            self.kill()
+            raise
         return self
 
     def ready(self) -> bool:
@@ -249,7 +256,8 @@ def switch_once(primary: Gunicorn, secondary: Gunicorn, with_requests: bool) -> 
     hubs = Hubs([(primary.url, 1), (secondary.url, 2)])
     with hubs.watching():
         hubs.write(lambda client: client.jwks())
-        assert hubs.write_hub == primary.url, hubs.health.reasons
+        if hubs.write_hub != primary.url:
+            raise RuntimeError(f"the node does not write to {primary.url}: {hubs.health.reasons}")
         killed = time.perf_counter()
         primary.kill()
         while True:
@@ -344,7 +352,8 @@ def bench_backlog(hub_url: str, directory: Path, hub: Callable[[], str], size: i
         started = time.perf_counter()
         totals = agent.push_all()
         elapsed = time.perf_counter() - started
-    assert totals["applied"] == size, totals
+    if totals["applied"] != size:
+        raise RuntimeError(f"the replay applied {totals['applied']} of {size}: {totals}")
     print(
         f"  {size:>7} ops: replay {elapsed:7.2f} s = {size / elapsed:8.0f} ops/s in "
         f"{totals['batches']} batches (offline writes beforehand: {size / filled:.0f} ops/s)"

@@ -3,7 +3,8 @@
 path, beside a bare Celery app and a bare Redis round trip on the same Redis, and the
 share of tasks completed while workers are killed.
 
-Everything runs on this machine against a Redis the bench starts (tests/servers.py).
+Everything runs on this machine against a Redis the bench starts (with the test kit's
+unibos_controller.testbed.servers).
 
 - unibos: `unibos.dispatch.submit.submit("core.noop")` (the router, the rules, the
   registry view, UnibosTask's idempotency mark) to a `unibos-worker start --type core
@@ -39,15 +40,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from figures import closing_line, percentile
+from unibos_controller.testbed.servers import Redis, free_port
+from unibos_controller.testbed.workers import WorkerProcess, node_name
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-APP = ROOT / "app"
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(APP))
-
-from figures import closing_line, percentile  # noqa: E402
-from tests.servers import Redis, free_port  # noqa: E402
-from tests.workers import WorkerProcess, node_name  # noqa: E402
 
 # The design's ask for a task's round trip.
 DESIGN_ROUND_TRIP_MS = 500
@@ -119,7 +118,6 @@ class UnibosPath:
 
 class CeleryPath:
     def __init__(self, broker: str) -> None:
-        sys.path.insert(0, str(BENCH))
         os.environ["BARE_CELERY_BROKER"] = broker
         from bare_celery import app  # noqa: PLC0415
 

@@ -5,12 +5,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from django.db import connection
+from unibos_controller.testbed.waiting import wait_until
 
 CELERY = str(Path(sys.executable).with_name("celery"))
 WAIT_SECONDS = 60
@@ -66,10 +66,10 @@ class BeatProcess:
 
 def wait_for(value: Callable[[], T], what: str, beat: BeatProcess | None = None) -> T:
     """The first truthy `value()`; fails naming `what`, with beat's output if it exited."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not (found := value()):
+
+    def beat_alive_and_value() -> T:
         if beat is not None:
             assert beat.process.poll() is None, f"beat exited; its output:\n{beat.output()}"
-        assert time.monotonic() < deadline, f"no {what} within {WAIT_SECONDS} s"
-        time.sleep(0.05)
-    return found
+        return value()
+
+    return wait_until(beat_alive_and_value, WAIT_SECONDS, what, interval=0.05)

@@ -21,9 +21,8 @@ import pytest
 import redis
 from hypothesis import settings as hypothesis_settings
 from unibos.celery import app
-
-from tests.servers import PostgreSQL, Redis, SentinelCluster, free_port
-from tests.workers import WorkerProcess, node_name, worker_environment
+from unibos_controller.testbed.servers import PostgreSQL, Redis, SentinelCluster, free_port
+from unibos_controller.testbed.workers import WorkerProcess, node_name, worker_environment
 
 # The node's and the sync engine's fixtures, for every test directory that needs a node
 # or a hub on live_server (tests/node, tests/cli/node, tests/sync).

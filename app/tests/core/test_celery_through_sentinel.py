@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from unibos.core.health_checks import LAST_CHECK_KEY
-
-from tests.servers import Redis, SentinelCluster
-from tests.workers import UNIBOS_WORKER, WorkerProcess, node_name, sentinel_environment
+from unibos_controller.testbed.servers import Redis, SentinelCluster
+from unibos_controller.testbed.workers import (
+    UNIBOS_WORKER,
+    WorkerProcess,
+    node_name,
+    sentinel_environment,
+)
 
 CORE = node_name("core")
 BIN = Path(sys.executable).parent

@@ -1,8 +1,7 @@
 import pytest
 from django.db import connection
-
-from tests.servers import free_port
-from tests.workers import node_name, start_worker
+from unibos_controller.testbed.servers import free_port
+from unibos_controller.testbed.workers import node_name, start_worker
 
 pytestmark = pytest.mark.django_db
 

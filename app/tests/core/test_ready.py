@@ -1,7 +1,6 @@
 import pytest
 from django.db import connection
-
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 pytestmark = pytest.mark.django_db
 

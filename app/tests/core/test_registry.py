@@ -1,8 +1,9 @@
 import json
 import os
 
+from unibos_controller.testbed.workers import node_name, start_worker
+
 from tests.beat import wait_for
-from tests.workers import node_name, start_worker
 
 
 def refreshed_record(client, key: str, registered: dict) -> dict | None:

@@ -7,9 +7,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tests.servers import free_port
-from tests.workers import UNIBOS_WORKER, worker_environment
+from unibos_controller.testbed.servers import free_port
+from unibos_controller.testbed.workers import UNIBOS_WORKER, worker_environment
 
 BIN = Path(sys.executable).parent
 SHORT_KEY = {"UNIBOS_SECRET_KEY": "too-short"}

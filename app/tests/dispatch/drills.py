@@ -5,7 +5,6 @@ drill kills workers and counts side effects, so it runs apart, on DRILL_DB, flus
 the start of each drill.
 """
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +16,9 @@ from django.conf import settings
 from unibos.core.broker import queue_lengths
 from unibos.core.tasks import DRILL_KEY_PREFIX
 from unibos.settings import base
-
-from tests.servers import Redis
-from tests.workers import WorkerProcess, node_name, worker_environment
+from unibos_controller.testbed.servers import Redis
+from unibos_controller.testbed.waiting import wait_until
+from unibos_controller.testbed.workers import WorkerProcess, node_name, worker_environment
 
 T = TypeVar("T")
 
@@ -98,10 +97,4 @@ def drill(redis_server: Redis, tmp_path: Path) -> Iterator[Drill]:
 
 
 def wait_for(check: Callable[[], T], what: str) -> T:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"no {what} within {WAIT_SECONDS} s")
+    return wait_until(check, WAIT_SECONDS, what, interval=0.1)

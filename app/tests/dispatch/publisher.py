@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.workers import worker_environment
+from unibos_controller.testbed.workers import worker_environment
 
 # Prints the task id at once, then (when asked to wait) the result's worker and queue.
 _SCRIPT = """

@@ -10,9 +10,9 @@ from pathlib import Path
 import redis
 from django_celery_beat.models import PeriodicTask
 from unibos.core.tasks import DRILL_KEY_PREFIX
+from unibos_controller.testbed.workers import WorkerProcess, node_name, start_worker
 
 from tests.beat import wait_for
-from tests.workers import WorkerProcess, node_name, start_worker
 
 
 @contextmanager

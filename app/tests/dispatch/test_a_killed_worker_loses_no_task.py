@@ -3,9 +3,9 @@ import signal
 from pathlib import Path
 
 from unibos.dispatch import deadletters
+from unibos_controller.testbed.workers import node_name
 
 from tests.dispatch.drills import drill, wait_for
-from tests.workers import node_name
 
 # Short enough for the test to wait out, and above the time limit plus the longest ETA,
 # as check unibos.E021 requires.

@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django_celery_beat.models import PeriodicTask
 from unibos.dispatch import schedules
 from unibos.dispatch.scheduler import run_id
+from unibos_controller.testbed.workers import WorkerProcess
 
 from tests.beat import BeatProcess, beat_environment, wait_for
 from tests.dispatch.scheduling import core_worker, done_at, drain, drill_runs
-from tests.workers import WorkerProcess
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

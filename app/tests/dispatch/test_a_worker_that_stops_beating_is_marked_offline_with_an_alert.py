@@ -7,9 +7,9 @@ import signal
 from datetime import UTC, datetime, timedelta
 
 from unibos.dispatch import monitor
+from unibos_controller.testbed.workers import node_name, start_worker
 
 from tests.beat import wait_for
-from tests.workers import node_name, start_worker
 
 DB = 11
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -1,9 +1,9 @@
 import subprocess
 
 from unibos.dispatch import deadletters
+from unibos_controller.testbed.workers import UNIBOS_WORKER, node_name, worker_environment
 
 from tests.dispatch.drills import DRILL_DB, drill, wait_for
-from tests.workers import UNIBOS_WORKER, node_name, worker_environment
 
 # The retries' backoff, at most this many seconds each, for the test not to wait long.
 MAX_ETA = {"UNIBOS_TASK_MAX_ETA": "1"}

@@ -3,9 +3,9 @@ the CPU worker when none is, with real workers deciding nothing but what they co
 
 import pytest
 from PIL import Image
+from unibos_controller.testbed.workers import node_name, start_worker
 
 from tests.dispatch.publisher import publish
-from tests.workers import node_name, start_worker
 
 DB = 13
 CPU, GPU = node_name("ocr"), node_name("ocr-gpu")

@@ -11,9 +11,9 @@ from PIL import Image
 from unibos.core.broker import queue_lengths
 from unibos.dispatch.privacy import PrivacyError
 from unibos.dispatch.submit import submit
+from unibos_controller.testbed.workers import WorkerProcess, node_name, worker_environment
 
 from tests.dispatch.publisher import publish
-from tests.workers import WorkerProcess, node_name, worker_environment
 
 DB = 14
 # An inventory rule of the kind an operator writes: it makes a media task node-only.

@@ -2,9 +2,9 @@
 consumes it, and to the shared queue for organizations without dedicated workers."""
 
 from PIL import Image
+from unibos_controller.testbed.workers import node_name, start_worker
 
 from tests.dispatch.publisher import publish
-from tests.workers import node_name, start_worker
 
 DB = 15
 SHARED, ACME = node_name("media"), node_name("acme-media")

@@ -16,10 +16,10 @@ from unibos.cli.node import cli
 from unibos.node import jwks_cache
 from unibos.node.config import NodeConfig
 from unibos.node.state import Identity
+from unibos_controller.testbed.servers import free_port
 
 from tests.node.keyserver import ISSUER, JWKSServer, SigningKey
 from tests.node.node_host import NODE_REDIS_DB, NodeHost
-from tests.servers import free_port
 
 ORGANIZATION = {"id": 7, "slug": "acme", "name": "Acme"}
 

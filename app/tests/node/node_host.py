@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
-
-from tests.workers import UNIBOS, WorkerProcess, node_name, worker_environment
+from unibos_controller.testbed.workers import UNIBOS, WorkerProcess, node_name, worker_environment
 
 NODE_REDIS_DB = 1
 WORKER_NAME = node_name("node")

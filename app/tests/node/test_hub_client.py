@@ -4,8 +4,7 @@ import socket
 
 import pytest
 from unibos.node.hub_client import HubClient, HubRefused, HubUnreachable
-
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 
 def test_connection_refused_is_unreachable():

@@ -10,7 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 
 class FakeHub:

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 from urllib.error import URLError
 
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 # Generous: gunicorn boots Django and runs the system checks, and the CI may be busy.

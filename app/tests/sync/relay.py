@@ -18,7 +18,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 # Hop-by-hop headers, which belong to each connection and are not forwarded.
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "host"}

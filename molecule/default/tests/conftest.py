@@ -8,22 +8,24 @@ faster than going through Ansible for each command.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
 import shlex
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import testinfra
 from testinfra.host import Host
 from testinfra.utils.ansible_runner import AnsibleRunner
+from unibos_controller.testbed.hosts import fetch, request
+from unibos_controller.testbed.waiting import wait_until
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from testkit import fetch, request
+# Each check of a wait is a command in the host (podman exec): every 2 s is often enough.
+# An error while checking fails the test at once (pass errors_are_not_yet to wait it out).
+wait_for = functools.partial(wait_until, interval=2.0)
 
 DATA_DIR = "/var/lib/unibos/data"
 VENV_PYTHON = "/opt/unibos/current/bin/python"

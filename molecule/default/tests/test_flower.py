@@ -3,7 +3,8 @@
 import base64
 import json
 
-from testkit import request, wait_for
+from conftest import wait_for
+from unibos_controller.testbed.hosts import request
 
 FLOWER = "http://127.0.0.1:5555"
 

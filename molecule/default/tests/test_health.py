@@ -1,7 +1,6 @@
 """The hub and the node report every component healthy once the stack is up."""
 
-from conftest import HUB_PORT, NODE_PORT
-from testkit import wait_for
+from conftest import HUB_PORT, NODE_PORT, wait_for
 
 QUEUES = ("default", "ocr", "media")
 

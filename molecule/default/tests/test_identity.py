@@ -5,8 +5,8 @@ still log in there while the hub is down."""
 import json
 import secrets
 
-from conftest import HUB_PORT, NODE_PORT
-from testkit import request, wait_for
+from conftest import HUB_PORT, NODE_PORT, wait_for
+from unibos_controller.testbed.hosts import request
 
 ORGANIZATION = "home"  # inventories/dev/group_vars: hub_organizations, node_organization
 

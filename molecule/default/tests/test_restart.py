@@ -6,14 +6,13 @@ import math
 from datetime import datetime
 
 import pytest
-from conftest import HUB_PORT, NODE_PORT
+from conftest import HUB_PORT, NODE_PORT, wait_for
 from test_media import thumbnail_size
 from test_node_worker import node_call, node_id
 from test_ocr import SENTENCE, read_back_a_rendered_sentence
 from test_schedule import last_health_check
 from test_services import BOOT_UNITS, LEADER_UNITS
 from test_sync import sync_state
-from testkit import wait_for
 
 ETCDCTL = (
     "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 --dial-timeout=3s --command-timeout=5s"

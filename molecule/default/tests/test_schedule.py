@@ -1,8 +1,7 @@
 """Celery beat on the hub sends the health check on its schedule, and a core worker
 runs it. Nothing else in this scenario sends core.health_check."""
 
-from conftest import HUB_PORT
-from testkit import wait_for
+from conftest import HUB_PORT, wait_for
 
 
 def last_health_check(stack) -> dict | None:

@@ -4,8 +4,8 @@ what users write through the node's API reaches the hub."""
 import json
 import secrets
 
-from conftest import NODE_PORT
-from testkit import request, wait_for
+from conftest import NODE_PORT, wait_for
+from unibos_controller.testbed.hosts import request
 
 
 def sync_state(stack) -> dict:

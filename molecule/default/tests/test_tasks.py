@@ -7,8 +7,8 @@ import json
 import secrets
 import shlex
 
-from conftest import HUB_PORT
-from testkit import request, wait_for
+from conftest import HUB_PORT, wait_for
+from unibos_controller.testbed.hosts import request
 
 
 def worker_cli(stack, *args: str) -> dict:

@@ -1,14 +1,18 @@
 """After the side effect's last two faults: the primary hub's container was SIGKILLed
 while a writer wrote through the other hub's HAProxy, then started again; then the
-Redis master was killed while a Celery probe submitted tasks (bench/failover.py
---once-for-verify, run by side_effect.yml; its etcd faults came first, test_quorum.py).
+Redis master was killed while a Celery probe submitted tasks (../faults.py, run by
+side_effect.yml; its etcd faults came first, test_quorum.py).
 The report it wrote says what happened during the faults; the cluster itself says
 where it ended up.
 
 The first verify runs before the side effect: these tests skip there, saying so.
 """
 
-from conftest import HUBS, hakit, part, wait_for
+from conftest import HUBS, part, wait_for
+from unibos_controller.testbed.ha.cluster import member_named
+from unibos_controller.testbed.ha.podman import container_ip, other_hub, read_secret
+from unibos_controller.testbed.ha.postgres import connect, replica_timeline
+from unibos_controller.testbed.ha.scenario import PROBE_TABLE
 
 
 def test_writes_resumed_through_the_same_haproxy_address(report):
@@ -16,7 +20,7 @@ def test_writes_resumed_through_the_same_haproxy_address(report):
     writer = hard["writer"]
     # The writer wrote through the HAProxy of the hub that was not killed, from start to end.
     assert hard["writer_target"] == hard["new_primary"] != hard["old_primary"]
-    assert writer["address"] == f"{hakit.container_ip(hard['new_primary'])}:5000"
+    assert writer["address"] == f"{container_ip(hard['new_primary'])}:5000"
     assert writer["acked_before_fault"] > 0, "no write was acknowledged before the kill"
     assert writer["acked_after_fault"] > 0, f"no write through {writer['address']} after the kill"
     assert hard["gap_s"] is not None
@@ -30,10 +34,10 @@ def test_no_acknowledged_write_was_lost(report, cluster):
     # Still all there now that the old primary is back (pg_rewind discards only WAL that
     # no acknowledged commit depended on).
     ids = hard["acknowledged_id_list"]
-    password = hakit.read_secret("hub_database_password")
-    with hakit.connect(hakit.container_ip(cluster.leader()), password) as conn:
+    password = read_secret("hub_database_password")
+    with connect(container_ip(cluster.leader()), password) as conn:
         (found,) = conn.execute(
-            f"SELECT count(*) FROM {hakit.PROBE_TABLE} WHERE id = ANY(%s)", (ids,)
+            f"SELECT count(*) FROM {PROBE_TABLE} WHERE id = ANY(%s)", (ids,)
         ).fetchone()
     assert found == len(ids)
 
@@ -45,12 +49,12 @@ def test_the_old_primary_is_a_streaming_replica_on_a_higher_timeline(report, clu
     assert before is not None, "the report has no timeline from before the kill"
 
     def streaming():
-        member = hakit.member_named(cluster.members(), old)
+        member = member_named(cluster.members(), old)
         assert member is not None and member.is_streaming_replica, f"{old} is {member}"
         return member
 
     member = wait_for(streaming, 60, f"{old} streaming as a replica")
-    timeline = member.timeline or hakit.replica_timeline(old)
+    timeline = member.timeline or replica_timeline(old)
     assert timeline is not None and timeline > before, f"{old} on timeline {timeline}"
     rejoin = hard["rejoin"]
     assert rejoin["timeline_after"] > rejoin["timeline_before"], rejoin
@@ -72,7 +76,7 @@ def test_the_old_redis_master_came_back_as_a_replica(report, cluster):
     assert info["role"] == "slave"
     assert info["master_link_status"] == "up"
     masters = [hub for hub in HUBS if cluster.replication(hub)["role"] == "master"]
-    assert masters == [hakit.other_hub(old)]
+    assert masters == [other_hub(old)]
 
 
 def test_beat_runs_on_the_new_leader_only(report, cluster):

@@ -1,7 +1,10 @@
-"""After the side effect's etcd faults (bench/failover.py --once-for-verify, the first two
-of its runs): the witness killed for longer than Patroni's ttl while clients worked;
-then the witness and the primary hub killed together, leaving the replica hub alone
-with one etcd voter of three, until the witness was started again.
+"""After the side effect's etcd faults (../faults.py, the first two of its drills): the
+witness killed for longer than Patroni's ttl while clients worked; then the witness and
+the primary hub killed together, leaving the replica hub alone with one etcd voter of
+three, until the witness was started again.
+
+The durations checked are the ones measured (when the witness was seen stopped, when it
+was started again), compared with Patroni's ttl as Patroni reported it.
 
 The first verify runs before the side effect: these tests skip there, saying so.
 """
@@ -9,19 +12,27 @@ The first verify runs before the side effect: these tests skip there, saying so.
 from conftest import HUBS, part
 
 
+def test_the_witness_was_down_for_longer_than_a_ttl_while_clients_worked(report):
+    witness = part(report, "witness")
+    down_for = witness["watched_until"] - witness["witness_down_at"]
+    assert down_for > report["ttl_s"], f"down and watched {down_for:.1f} s, ttl {report['ttl_s']}"
+    assert witness["witness_started_at"] >= witness["watched_until"]
+    assert witness["witness_seen_running"] == 0, "the witness was running during the watch"
+
+
 def test_the_cluster_kept_serving_writes_while_the_witness_was_down(report):
     witness = part(report, "witness")
     writer = witness["writer"]
-    assert witness["window_s"] > report["ttl_s"], "the witness was not down for a full ttl"
-    assert writer["acked_after_fault"] > 0, "no write was acknowledged with the witness down"
+    assert witness["writes_while_down"] > 0, "no write was sent with the witness down"
+    # Every write sent while the witness was down was acknowledged; none was refused.
+    assert witness["acked_while_down"] == witness["writes_while_down"], writer
     assert writer["failed"] == 0, f"writes failed with the witness down: {writer['errors']}"
-    # One write every 50 ms: a pause of a second would mean the leader lost its key.
-    assert witness["gap_s"] is not None and witness["gap_s"] < 1.0, writer
     assert witness["lost"] == 0, witness["verification"]
 
 
 def test_the_leader_did_not_change_while_the_witness_was_down(report):
     witness = part(report, "witness")
+    # One look a second at Patroni's leader: always the primary, never none.
     assert witness["leaders_seen"] == [witness["primary"]]
 
 
@@ -30,12 +41,23 @@ def test_the_hub_api_and_celery_kept_working_while_the_witness_was_down(report):
     probe = witness["probe"]
     assert witness["hub_api_failures"] == []
     assert probe["submitted"] > 0, "the Celery probe submitted nothing with the witness down"
+    assert probe["lost"] == 0, probe
     assert probe["completed"] == probe["submitted"], probe
 
 
 def test_the_lone_replica_hub_did_not_promote_itself_without_an_etcd_majority(report):
     quorum = part(report, "quorum")
-    assert quorum["survivor_checks"] > report["ttl_s"], "the survivor was not watched a full ttl"
+    ttl = report["ttl_s"]
+    alone_for = quorum["alone_until"] - quorum["alone_from"]
+    assert alone_for > ttl, f"alone {alone_for:.1f} s, ttl {ttl}"
+    observations = quorum["survivor_observations"]
+    assert observations, "the survivor was never looked at"
+    watched_for = observations[-1]["at"] - quorum["alone_from"]
+    assert watched_for > ttl, f"the survivor was watched {watched_for:.1f} s, ttl {ttl}"
+    # An answer that could not be had is no evidence that it did not promote.
+    unknown = [o for o in observations if o["primary"] is None]
+    assert unknown == [], f"the survivor did not answer: {unknown[:3]}"
+    assert [o for o in observations if o["primary"]] == []
     assert quorum["survivor_promoted_without_majority"] is False
     assert quorum["acked_without_majority"] == 0
 

@@ -9,7 +9,17 @@ After the side effect these hold again: the fault's recovery must come back to h
 import json
 
 import pytest
-from conftest import HUBS, MEMBERS, WITNESS, hakit, wait_for
+from conftest import HUBS, MEMBERS, WITNESS, wait_for
+from unibos_controller.testbed.ha.podman import other_hub
+from unibos_controller.testbed.ha.redis_sentinel import container_for
+from unibos_controller.testbed.ha.scenario import (
+    HAPROXY_HUB_PORT,
+    HAPROXY_REDIS_PORT,
+    HAPROXY_RO_PORT,
+    HAPROXY_RW_PORT,
+    SENTINEL_MASTER,
+    SENTINEL_PORT,
+)
 
 # Roles settle for a moment after a converge or a recovery (a new standby becomes the
 # synchronous one at Patroni's next loop; a replica's link comes up): wait, then assert.
@@ -35,7 +45,7 @@ def test_unibos_hub_status_shows_a_leader_and_a_sync_standby(cluster, hub):
 
 def test_the_leader_streams_synchronously_to_the_other_hub(cluster):
     leader = cluster.leader()
-    standby = hakit.other_hub(leader)
+    standby = other_hub(leader)
     query = "SELECT application_name, state, sync_state FROM pg_stat_replication"
     rows = wait_for(
         lambda: [row for row in cluster.psql(leader, query) if row[0] == standby],
@@ -47,12 +57,12 @@ def test_the_leader_streams_synchronously_to_the_other_hub(cluster):
 
 @pytest.mark.parametrize("hub", HUBS)
 def test_haproxy_read_write_port_reaches_the_leader(cluster, hub):
-    assert cluster.hub_sql(hub, hakit.HAPROXY_RW_PORT, "SELECT pg_is_in_recovery()") == "f"
+    assert cluster.hub_sql(hub, HAPROXY_RW_PORT, "SELECT pg_is_in_recovery()") == "f"
 
 
 @pytest.mark.parametrize("hub", HUBS)
 def test_haproxy_read_only_port_reaches_a_replica(cluster, hub):
-    assert cluster.hub_sql(hub, hakit.HAPROXY_RO_PORT, "SELECT pg_is_in_recovery()") == "t"
+    assert cluster.hub_sql(hub, HAPROXY_RO_PORT, "SELECT pg_is_in_recovery()") == "t"
 
 
 def test_redis_has_one_master_and_one_replica(cluster):
@@ -66,12 +76,12 @@ def test_redis_has_one_master_and_one_replica(cluster):
 
     master, replica = wait_for(replicated, SETTLE_S, "one Redis master and one linked replica")
     assert cluster.replication(master)["connected_slaves"] == "1"
-    assert hakit.container_for(cluster.replication(replica)["master_host"]) == master
+    assert container_for(cluster.replication(replica)["master_host"]) == master
 
 
 @pytest.mark.parametrize("hub", HUBS)
 def test_haproxy_redis_port_reaches_the_master(cluster, hub):
-    role = cluster.redis(hub, "ROLE", port=hakit.HAPROXY_REDIS_PORT).split()
+    role = cluster.redis(hub, "ROLE", port=HAPROXY_REDIS_PORT).split()
     assert role[0] == "master"
 
 
@@ -89,13 +99,11 @@ def test_the_three_sentinels_agree_on_the_master(cluster):
 
 @pytest.mark.parametrize("name", MEMBERS)
 def test_the_sentinels_can_authorise_a_failover(cluster, name):
-    out = cluster.redis(
-        name, "SENTINEL", "ckquorum", hakit.SENTINEL_MASTER, port=hakit.SENTINEL_PORT
-    )
+    out = cluster.redis(name, "SENTINEL", "ckquorum", SENTINEL_MASTER, port=SENTINEL_PORT)
     assert out.startswith("OK"), out
 
 
-@pytest.mark.parametrize("port", [8000, hakit.HAPROXY_HUB_PORT], ids=["gunicorn", "haproxy"])
+@pytest.mark.parametrize("port", [8000, HAPROXY_HUB_PORT], ids=["gunicorn", "haproxy"])
 @pytest.mark.parametrize("hub", HUBS)
 def test_the_hub_api_is_healthy(cluster, hub, port):
     status, body = cluster.fetch(hub, f"http://127.0.0.1:{port}/api/health")

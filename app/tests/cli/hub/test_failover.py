@@ -3,6 +3,7 @@ import base64
 import pytest
 from click.testing import CliRunner
 from unibos.cli.hub import cli
+from unibos_controller.testbed.servers import free_port
 
 from tests.cli.hub.clusters import (
     FAILED_OVER_TO_BEBOP,
@@ -15,7 +16,6 @@ from tests.cli.hub.clusters import (
     document,
 )
 from tests.cli.hub.conftest import PASSWORD
-from tests.servers import free_port
 
 SWITCHED = 'Successfully switched over to "bebop"'
 

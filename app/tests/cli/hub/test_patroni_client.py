@@ -3,11 +3,11 @@
 import base64
 
 import pytest
-from unibos.cli.hub import patroni as patroni_module
-from unibos.cli.hub.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos.ha import patroni as patroni_module
+from unibos.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos_controller.testbed.servers import free_port
 
 from tests.cli.hub.clusters import HEALTHY, SWITCHED_TO_BEBOP
-from tests.servers import free_port
 
 
 def dead_url() -> str:

@@ -2,9 +2,9 @@ import json
 
 from click.testing import CliRunner
 from unibos.cli.hub import cli
+from unibos_controller.testbed.servers import free_port
 
 from tests.cli.hub.clusters import LAGGING, NO_LEADER, REPLICA_STOPPED, document
-from tests.servers import free_port
 
 
 def test_status_prints_one_line_per_member_and_exits_0(hub_env):

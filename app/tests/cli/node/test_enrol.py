@@ -6,8 +6,7 @@ from click.testing import CliRunner
 from unibos.cli.node import cli
 from unibos.identity import enrolment, keys, tenancy
 from unibos.identity.models import EnrolmentToken, Node
-
-from tests.servers import free_port
+from unibos_controller.testbed.servers import free_port
 
 
 def enrol(*args: str):

@@ -5,9 +5,9 @@ from click.testing import CliRunner
 from unibos.cli.node import cli
 from unibos.identity import enrolment, keys, tenancy
 from unibos.identity.models import Node
+from unibos_controller.testbed.servers import free_port
 
 from tests.node.node_host import WORKER_NAME
-from tests.servers import free_port
 
 
 def status(*args: str):

@@ -1,7 +1,7 @@
 import os
 import subprocess
 
-from tests.workers import UNIBOS_WORKER
+from unibos_controller.testbed.workers import UNIBOS_WORKER
 
 
 def environment_without_unibos() -> dict[str, str]:

@@ -5,8 +5,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from unibos.cli.worker import cli
-
-from tests.workers import WorkerProcess, node_name, start_worker, worker_environment
+from unibos_controller.testbed.workers import (
+    WorkerProcess,
+    node_name,
+    start_worker,
+    worker_environment,
+)
 
 
 def pool_size(pid: int) -> int:

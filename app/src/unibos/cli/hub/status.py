@@ -2,10 +2,10 @@ import json
 
 import click
 
-from unibos.cli.hub import cluster as patroni_cluster
 from unibos.cli.hub import environment
-from unibos.cli.hub.cluster import Member
-from unibos.cli.hub.patroni import Patroni, PatroniUnreachable
+from unibos.ha import cluster as patroni_cluster
+from unibos.ha.cluster import Member
+from unibos.ha.patroni import Patroni, PatroniUnreachable
 
 COLUMNS = ("MEMBER", "HOST", "ROLE", "STATE", "TL", "LAG MB")
 

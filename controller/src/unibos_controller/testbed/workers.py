@@ -6,10 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import redis
+
+from unibos_controller.testbed.waiting import WaitTimeout, wait_until
 
 UNIBOS_WORKER = str(Path(sys.executable).with_name("unibos-worker"))
 UNIBOS = str(Path(sys.executable).with_name("unibos"))
@@ -47,16 +48,26 @@ class WorkerProcess:
         return self
 
     def wait_registered(self, client: redis.Redis, name: str) -> dict:
-        assert self.process is not None
-        deadline = time.monotonic() + REGISTER_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            value = client.get(f"unibos:workers:{name}")
-            if value is not None:
-                return json.loads(value)
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        raise AssertionError(f"worker {name} did not register; its output:\n{self.output()}")
+        """The worker's registry record, once it has registered; fails with its output
+        if it exits or does not register in time."""
+        process = self.process
+        assert process is not None
+
+        def registered() -> str | None:
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"worker {name} exited (rc={process.returncode}) before registering; "
+                    f"its output:\n{self.output()}"
+                )
+            return client.get(f"unibos:workers:{name}")
+
+        try:
+            value = wait_until(
+                registered, REGISTER_TIMEOUT_SECONDS, f"worker {name} registering", interval=0.1
+            )
+        except WaitTimeout as error:
+            raise AssertionError(f"{error}; its output:\n{self.output()}") from error
+        return json.loads(value)
 
     def stop(self, timeout: float = 60) -> int:
         assert self.process is not None

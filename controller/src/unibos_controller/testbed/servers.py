@@ -1,18 +1,19 @@
-"""Real PostgreSQL, Redis and Redis Sentinel servers for the tests, in temporary directories."""
+"""Real PostgreSQL, Redis and Redis Sentinel servers in temporary directories: the app's
+tests start them for their session, bench/sync.py and bench/tasks.py for their runs."""
 
 import os
 import secrets
 import shutil
 import socket
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import redis
 from psycopg import sql
+
+from unibos_controller.testbed.waiting import wait_until
 
 POSTGRESQL_BIN = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT_SECONDS = 30
@@ -217,9 +218,12 @@ class SentinelCluster:
             server.start()
         # SENTINEL FAILOVER needs a replica in sync that the sentinel knows.
         replica = self.servers[1]
-        _wait_until(
+        wait_until(
             lambda: replica.in_sync() and self.sentinel.knows_replica(replica.port),
-            "the replica did not sync, or the sentinel did not find it",
+            START_TIMEOUT_SECONDS,
+            "the replica in sync and known to the sentinel",
+            interval=0.1,
+            errors_are_not_yet=redis.RedisError,
         )
 
     def master(self) -> Redis:
@@ -237,14 +241,23 @@ class SentinelCluster:
         turned into its replica (which also drops the old master's clients).
         """
         old, new = self.master(), self.replica()
-        _wait_until(self._start_failover, "the sentinel refused to fail over")
-        _wait_until(
+        wait_until(
+            self._start_failover,
+            START_TIMEOUT_SECONDS,
+            "the sentinel accepting SENTINEL FAILOVER",
+            interval=0.1,
+            errors_are_not_yet=redis.RedisError,
+        )
+        wait_until(
             lambda: (
                 self.sentinel.master_port_now() == new.port
                 and new.role() == "master"
                 and old.role() == "slave"
             ),
-            f"the sentinel did not fail over from :{old.port} to :{new.port}",
+            START_TIMEOUT_SECONDS,
+            f"the sentinel failing over from :{old.port} to :{new.port}",
+            interval=0.1,
+            errors_are_not_yet=redis.RedisError,
         )
         return new
 
@@ -268,29 +281,26 @@ def _start_and_wait(
     process = subprocess.Popen(
         command, stdout=(directory / "log").open("wb"), stderr=subprocess.STDOUT
     )
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError as error:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(f"{command[0]} did not start; see {directory}/log") from error
-            time.sleep(0.05)
 
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{command[0]} exited (rc={process.returncode}); see {directory}/log"
+            )
+        return bool(client.ping())
 
-def _wait_until(condition: Callable[[], bool], failure: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        try:
-            if condition():
-                return
-        except redis.RedisError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(failure)
-        time.sleep(0.1)
+    try:
+        wait_until(
+            answers,
+            START_TIMEOUT_SECONDS,
+            f"{command[0]} answering PING; see {directory}/log",
+            interval=0.05,
+            errors_are_not_yet=redis.ConnectionError,
+        )
+    except BaseException:
+        process.kill()
+        raise
+    return process
 
 
 def _stop(process: subprocess.Popen[bytes] | None) -> None:

@@ -1,14 +1,14 @@
-"""What the scenarios' verify suites share (molecule/*/tests/conftest.py import it)."""
+"""HTTP requests made from inside a host that testinfra reaches (a Molecule instance or
+the dev host's container): the scenarios' verify suites check the services where they
+listen, on the host itself."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
-from testinfra.host import Host
+if TYPE_CHECKING:
+    from testinfra.host import Host
 
 # Sends one HTTP request inside a host and prints the status and the body on one line
 # each; the host's own python3 is enough, so the check does not depend on curl.
@@ -53,32 +53,3 @@ def request(
 def fetch(host: Host, url: str) -> tuple[int, str]:
     """GET url from inside the host: (status, body)."""
     return request(host, url)
-
-
-def wait_for(
-    check: Callable[[], Any],
-    timeout: float,
-    what: str,
-    interval: float = 2.0,
-    errors_are_not_yet: bool = False,
-) -> Any:
-    """Return check()'s first truthy result, or fail naming what never happened.
-
-    With errors_are_not_yet, an exception from check counts as not yet (a cluster
-    member may be settling); otherwise it fails the test at once.
-    """
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while True:
-        try:
-            last = check()
-        except Exception as error:
-            if not errors_are_not_yet:
-                raise
-            last = f"{type(error).__name__}: {error}"
-        else:
-            if last:
-                return last
-        if time.monotonic() >= deadline:
-            pytest.fail(f"{what} did not happen within {timeout:.0f}s (last seen: {last!r})")
-        time.sleep(interval)
