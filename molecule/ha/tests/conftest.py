@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import testinfra
 from testinfra.host import Host
-from unibos.ha.cluster import Member
+from unibos.hub.ha.cluster import Member
 from unibos_controller.testbed.ha.cluster import leader_of, members_of, patroni_cluster
 from unibos_controller.testbed.ha.podman import container_id, is_running, read_secret
 from unibos_controller.testbed.ha.redis_sentinel import container_for, parse_info

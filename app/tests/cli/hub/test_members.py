@@ -1,7 +1,7 @@
 """Normalising Patroni 4's GET /cluster document."""
 
 import pytest
-from unibos.ha.cluster import Member, leader, members
+from unibos.hub.ha.cluster import Member, leader, members
 
 from tests.cli.hub.clusters import (
     HEALTHY,

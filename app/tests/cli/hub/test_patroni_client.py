@@ -3,8 +3,8 @@
 import base64
 
 import pytest
-from unibos.ha import patroni as patroni_module
-from unibos.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos.hub.ha import patroni as patroni_module
+from unibos.hub.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
 from unibos_controller.testbed.servers import free_port
 
 from tests.cli.hub.clusters import HEALTHY, SWITCHED_TO_BEBOP

@@ -1,7 +1,7 @@
 """Which request `unibos-hub failover --to HUB` makes, and when it makes none."""
 
 import pytest
-from unibos.ha.cluster import Plan, Refused, members, plan_failover
+from unibos.hub.ha.cluster import Plan, Refused, members, plan_failover
 
 from tests.cli.hub.clusters import (
     HEALTHY,

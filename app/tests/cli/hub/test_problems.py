@@ -1,6 +1,6 @@
 """When `unibos-hub status` calls the cluster unhealthy."""
 
-from unibos.ha.cluster import members, problems
+from unibos.hub.ha.cluster import members, problems
 
 from tests.cli.hub.clusters import (
     HEALTHY,

@@ -4,9 +4,9 @@ import click
 
 from unibos.cli.hub import environment
 from unibos.cli.hub.status import fetch_members, table
-from unibos.ha import cluster as patroni_cluster
-from unibos.ha.cluster import Member, Plan, Refused
-from unibos.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
+from unibos.hub.ha import cluster as patroni_cluster
+from unibos.hub.ha.cluster import Member, Plan, Refused
+from unibos.hub.ha.patroni import Patroni, PatroniError, PatroniNoAnswer, PatroniUnreachable
 
 # Seconds between two GET /cluster while waiting for the new leader.
 POLL_INTERVAL_SECONDS = 0.5

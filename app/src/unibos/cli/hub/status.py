@@ -3,9 +3,9 @@ import json
 import click
 
 from unibos.cli.hub import environment
-from unibos.ha import cluster as patroni_cluster
-from unibos.ha.cluster import Member
-from unibos.ha.patroni import Patroni, PatroniUnreachable
+from unibos.hub.ha import cluster as patroni_cluster
+from unibos.hub.ha.cluster import Member
+from unibos.hub.ha.patroni import Patroni, PatroniUnreachable
 
 COLUMNS = ("MEMBER", "HOST", "ROLE", "STATE", "TL", "LAG MB")
 

@@ -1,5 +1,5 @@
 """Patroni and etcd as the build machine sees them: Patroni's REST API on each hub, read
-with the app's own reader of /cluster (unibos.ha.cluster, as unibos-hub reads it), etcd's
+with the app's own reader of /cluster (unibos.hub.ha.cluster, as unibos-hub reads it), etcd's
 health, the Patroni faults (stop, start, switchover) and how a former primary rejoins."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from unibos.ha import cluster
-from unibos.ha.cluster import Member
+from unibos.hub.ha import cluster
+from unibos.hub.ha.cluster import Member
 
 from unibos_controller.testbed.ha.podman import container_ip, exec_in, is_running
 from unibos_controller.testbed.ha.postgres import patroni_log, replica_timeline, rewind_lines

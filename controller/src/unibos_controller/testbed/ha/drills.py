@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from unibos.ha.cluster import Member
+from unibos.hub.ha.cluster import Member
 
 from unibos_controller.testbed.ha.cluster import (
     leader_of,

@@ -3,7 +3,7 @@ from, and the wait until it is back there."""
 
 from __future__ import annotations
 
-from unibos.ha.cluster import Member
+from unibos.hub.ha.cluster import Member
 
 from unibos_controller.testbed.ha.cluster import (
     etcd_problems,
