@@ -3,6 +3,7 @@ restarted unit itself serves again: each unit is followed by the checks of what 
 (a worker runs its own kind of task, the sync agent completes a round, beat fires, ...)."""
 
 import math
+import secrets
 from datetime import datetime
 
 import pytest
@@ -117,9 +118,15 @@ def patroni_holds_the_leader_key(stack, restarted_at):
 
 
 def the_hub_database_takes_a_write(stack, restarted_at):
-    # Creates a user with the hub CLI and logs it in through the hub API: a write and a
-    # read of PostgreSQL, through HAProxy's read-write port.
-    assert stack.token(HUB_PORT, "member")
+    # Creates a user with the hub CLI and reads it back: a write and a read of
+    # PostgreSQL through HAProxy's read-write port. The user joins no organization, so
+    # the dev organization's max_users, which the other checks need, is not spent.
+    username = f"restart-{secrets.token_hex(4)}"
+    stack.host.check_output(
+        f"printf '%s\\n' {secrets.token_urlsafe(16)} | /usr/local/sbin/unibos-hub users "
+        f"create {username} --password-stdin"
+    )
+    assert username in stack.host.check_output("/usr/local/sbin/unibos-hub users list")
 
 
 def the_brokers_carry_a_hub_task_and_a_node_task(stack, restarted_at):
