@@ -3,9 +3,9 @@
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body
 from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
-from unibos.http.errors import endpoint, not_found
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import not_found
 from unibos.http.node.auth import Caller, authenticated
 from unibos.sync.store import SyncStore
 
@@ -34,7 +34,7 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
 @authenticated
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
-    keep, value = resolution(Body(request, ("keep", "value")))
+    keep, value = resolution(body(request))
     with SyncStore.of_node(caller.identity) as store:
         resolved = store.resolve(conflict_id, keep, value)
     if resolved is None:
