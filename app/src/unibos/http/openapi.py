@@ -55,12 +55,26 @@ _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 AUTH_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 
-__all__ = ["ERROR", "document", "operation", "operations", "schema_view", "text"]
+__all__ = ["ERROR", "ID", "document", "operation", "operations", "schema_view", "text"]
+
+
+# Blank: ASCII white space only, spelt out: `\s` means more in Python than in ECMA-262,
+# and the document and the server must read the pattern alike.
+NOT_BLANK = r"^[^\u0000]*[^\u0000\t\n\v\f\r ][^\u0000]*$"
+# A database id in a path: PostgreSQL's and SQLite's integers are 64-bit.
+ID: Schema = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
 
 
 def text(max_length: int, **more: Any) -> Schema:
-    """A string that is not blank (a name, a password), of at most `max_length`."""
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S", **more}
+    """A string that is not blank (a name, a password), of at most `max_length`, without
+    NUL, which PostgreSQL's text cannot hold."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": NOT_BLANK,
+        **more,
+    }
 
 
 def operation(
@@ -197,7 +211,7 @@ def _path(route: str) -> tuple[str, list[str]]:
 
 def _parameter_schema(converter: Any) -> Schema:
     if isinstance(converter, IntConverter):
-        return {"type": "integer", "minimum": 0}
+        return ID
     if isinstance(converter, UUIDConverter):
         return {"type": "string", "format": "uuid"}
     return {"type": "string"}

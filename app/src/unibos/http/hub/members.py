@@ -94,12 +94,14 @@ def refused(error: rules.MembershipRefused) -> ApiError:
     "GET",
     summary="One membership",
     auth="bearer",
+    path={"member_id": openapi.ID},
     responses={200: representations.MEMBER, 404: openapi.ERROR, **ERRORS},
 )
 @openapi.operation(
     "PATCH",
     summary="Change a member's role (admin or owner; owner for anything owner)",
     auth="bearer",
+    path={"member_id": openapi.ID},
     request=CHANGE,
     responses={
         200: representations.MEMBER,
@@ -113,6 +115,7 @@ def refused(error: rules.MembershipRefused) -> ApiError:
     "DELETE",
     summary="Remove a member (admin or owner; owner to remove an owner)",
     auth="bearer",
+    path={"member_id": openapi.ID},
     responses={204: None, 404: openapi.ERROR, 409: openapi.ERROR, **ERRORS},
 )
 @endpoint("GET", "PATCH", "DELETE")

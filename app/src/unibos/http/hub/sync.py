@@ -135,6 +135,7 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
     summary="Resolve a conflict: keep the winner (local), the loser (remote) or a merged value",
     auth="bearer",
     request=RESOLVE,
+    path={"conflict_id": openapi.ID},
     responses={200: CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")

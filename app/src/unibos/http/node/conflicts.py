@@ -28,6 +28,7 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
     summary="Resolve a conflict on this node; a write syncs to the hub like any other",
     auth="bearer",
     request=RESOLVE,
+    path={"conflict_id": openapi.ID},
     responses={200: CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
