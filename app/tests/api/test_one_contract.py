@@ -64,7 +64,7 @@ def test_a_request_the_document_forbids_is_refused_naming_the_field(api, acme):
 
 
 @pytest.mark.parametrize(
-    ("method", "route", "body", "status"),
+    "case",
     [
         # Each at a limit the document states: refused for who it names, not its shape.
         (
@@ -84,9 +84,8 @@ def test_a_request_the_document_forbids_is_refused_naming_the_field(api, acme):
         ),
     ],
 )
-def test_a_request_the_document_allows_is_not_refused_for_its_shape(
-    api, acme, method, route, body, status
-):
+def test_a_request_the_document_allows_is_not_refused_for_its_shape(api, acme, case):
+    method, route, body, status = case
     response = api(method, route, acme.token(), body)
 
     assert response.status_code == status, response.content
