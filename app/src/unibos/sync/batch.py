@@ -26,18 +26,24 @@ OPERATION_FIELDS = frozenset(
 BATCH_FIELDS = frozenset(("node_id", "organization", "operations"))
 
 COLLECTION = {"type": "string", "pattern": COLLECTION_PATTERN}
+# A field's name: any but the tombstone's.
+FIELD_NAME = {"type": "string", "not": {"const": DELETED}}
 RECORD_ID = {"type": "string", "minLength": 1, "maxLength": MAX_RECORD_ID}
 FIELDS = {
     "type": "object",
-    "description": 'a document field is {"$crdt": "<base64 Yjs update>"}',
-    "propertyNames": {"not": {"const": DELETED}, "description": f"{DELETED} is for deletes"},
+    "description": 'a document field is {"$crdt": "<base64 Yjs update>"}; '
+    f"{DELETED} is reserved for deletes",
+    # Not `propertyNames: {not: ...}`: fastjsonschema checks a `not` by raising and
+    # catching an exception, per field of every operation; a false schema is one `in`.
+    "properties": {DELETED: False},
 }
 OPERATION = {
     "type": "object",
     "required": sorted(OPERATION_FIELDS),
     "additionalProperties": False,
     "properties": {
-        "node_id": {"type": "string", "format": "uuid", "description": "the pushing node's"},
+        # No `format: uuid`: it must equal the batch's node_id, which has one.
+        "node_id": {"type": "string", "description": "the pushing node's id"},
         "seq": {"type": "integer", "minimum": 1, "description": "consecutive in a batch"},
         "hlc": {
             "type": "string",
@@ -130,30 +136,37 @@ def parse(
             "organization", f"the batch is not for this node's organization ({organization})"
         )
     # What a schema cannot say: whose operations, clocks, Yjs updates, consecutive seqs.
+    # Names of fields at fault are built only for a refusal: this runs per operation.
     previous = None
     for index, operation in enumerate(operations):
-        at = f"operations[{index}]"
         if operation["node_id"] != node_id:
             raise ForeignBatch(
-                f"{at}.node_id", f"another node's operation ({operation['node_id']!r})"
+                f"operations[{index}].node_id",
+                f"another node's operation ({operation['node_id']!r})",
             )
-        _check_clock(operation, at)
-        check_documents(operation["fields"], f"{at}.fields")
+        _check_clock(operation, index)
+        for value in operation["fields"].values():
+            if isinstance(value, dict) and documents.KEY in value:
+                check_documents(operation["fields"], f"operations[{index}].fields")
+                break
         if previous is not None and operation["seq"] != previous + 1:
             raise MalformedBatch(
-                f"{at}.seq", f"must be {previous + 1}: the seqs of a batch are consecutive"
+                f"operations[{index}].seq",
+                f"must be {previous + 1}: the seqs of a batch are consecutive",
             )
         previous = operation["seq"]
     return operations
 
 
-def _check_clock(operation: dict[str, Any], at: str) -> None:
+def _check_clock(operation: dict[str, Any], index: int) -> None:
     try:
         stamp = Timestamp.parse(operation["hlc"])
     except ValueError as error:
-        raise MalformedBatch(f"{at}.hlc", str(error)) from None
+        raise MalformedBatch(f"operations[{index}].hlc", str(error)) from None
     if stamp.node_id != operation["node_id"]:
-        raise MalformedBatch(f"{at}.hlc", "must be a string ending with the operation's node_id")
+        raise MalformedBatch(
+            f"operations[{index}].hlc", "must be a string ending with the operation's node_id"
+        )
 
 
 def check_documents(fields: dict[str, Any], at: str) -> None:

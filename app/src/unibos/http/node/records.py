@@ -50,7 +50,7 @@ FIELDS = {
     "properties": {"fields": {**batch.FIELDS, "minProperties": 1}},
 }
 RECORD_PATH = {"collection": batch.COLLECTION, "record_id": batch.RECORD_ID}
-DOCUMENT_PATH = {**RECORD_PATH, "field": batch.FIELDS["propertyNames"]}
+DOCUMENT_PATH = {**RECORD_PATH, "field": batch.FIELD_NAME}
 PAGING = {
     "after": {"type": "string", "default": "", "description": "the last record_id of a page"},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": PAGE},
