@@ -132,3 +132,12 @@ def test_a_body_over_the_size_limit_is_a_json_413(api, acme, settings):
 
     assert response.status_code == 413
     assert response.json()["field"] == "body"
+
+
+@pytest.mark.parametrize("route", ["/api/health", "/api/ready", "/api/openapi.json"])
+def test_the_open_endpoints_answer_a_method_they_do_not_serve_in_json_too(api, route):
+    response = api("POST", route)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["error"] == "method_not_allowed"

@@ -40,10 +40,9 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.urls.converters import IntConverter, UUIDConverter
-from django.views.decorators.http import require_safe
 
 from unibos import __version__
-from unibos.http.contract import OPERATIONS, Contract
+from unibos.http.contract import OPERATIONS, Contract, endpoint
 from unibos.http.errors import ERROR
 
 Schema = dict[str, Any]
@@ -190,7 +189,7 @@ def document(title: str, patterns: Sequence[URLPattern | URLResolver] | ModuleTy
 
 def schema_view(title: str, urlconf: Sequence[Any] | ModuleType | str | None = None) -> View:
     @operation(summary="This OpenAPI document", responses={200: {"type": "object"}})
-    @require_safe
+    @endpoint("GET", "HEAD")
     def openapi_document(request: HttpRequest) -> JsonResponse:
         return JsonResponse(document(title, urlconf or settings.ROOT_URLCONF))
 
