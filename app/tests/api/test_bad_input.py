@@ -16,7 +16,8 @@ CASES = [
     ("POST", "/api/enrolment-tokens", {"ttl_seconds": 5}, "ttl_seconds"),
     ("POST", "/api/enrolment-tokens", {"ttl_seconds": True}, "ttl_seconds"),
     ("PATCH", "/api/organization", {"name": "x" * 201}, "name"),
-    ("PATCH", "/api/organization", {"modules": ["OCR!"]}, "modules"),
+    # The item at fault, now that the schema names it.
+    ("PATCH", "/api/organization", {"modules": ["OCR!"]}, "modules[0]"),
     ("PATCH", "/api/organization", {"modules": "ocr"}, "modules"),
     ("POST", "/api/nodes/enrol", {"token": "t", "name": "n"}, "version"),
     ("POST", "/api/nodes/enrol", {**ENROL, "organization": ""}, "organization"),

@@ -125,12 +125,13 @@ def test_the_member_past_max_users_is_409_naming_the_limit(api, acme):
         assert Membership.objects.count() == 5
 
 
-def test_an_unknown_username_is_400_naming_the_field(api, acme):
+def test_an_unknown_username_is_404_naming_the_field(api, acme):
+    # Well formed (a 400 would contradict the published schema): the user does not exist.
     response = api("POST", "/api/members", acme.token(), {"username": "ghost", "role": "member"})
 
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json() == {
-        "error": "invalid",
+        "error": "not_found",
         "detail": "username: no user named 'ghost'",
         "field": "username",
     }

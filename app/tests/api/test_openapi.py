@@ -34,7 +34,7 @@ def test_path_parameters_are_typed_by_their_converters(document):
     node = document["paths"]["/api/nodes/{node_id}"]["delete"]["parameters"]
 
     assert member == [{"name": "member_id", "in": "path", "required": True,
-                       "schema": {"type": "integer", "minimum": 0}}]  # fmt: skip
+                       "schema": openapi.ID}]  # fmt: skip
     assert node[0]["schema"] == {"type": "string", "format": "uuid"}
 
 

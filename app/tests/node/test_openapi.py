@@ -21,6 +21,6 @@ def test_the_node_describes_its_endpoints_in_openapi(client):
     assert paths["/api/auth/token"]["post"]["security"] == []
     for path in ("/api/me", "/api/node"):
         assert paths[path]["get"]["security"] == [{"bearer": []}]
-        assert set(paths[path]["get"]["responses"]) == {"200", "401", "403", "503"}
+        assert set(paths[path]["get"]["responses"]) == {"200", "401", "403", "404", "405", "503"}
     login = paths["/api/auth/token"]["post"]["requestBody"]["content"]["application/json"]
     assert login["schema"]["required"] == ["username", "password"]

@@ -3,8 +3,6 @@ conflict and of a resolve request, and the reading of that request."""
 
 from typing import Any
 
-from unibos.http.body import Body, invalid
-
 SIDE = {
     "type": "object",
     "required": ["value", "hlc", "node_id"],
@@ -33,21 +31,21 @@ CONFLICTS = {
     "required": ["conflicts"],
     "properties": {"conflicts": {"type": "array", "items": CONFLICT}},
 }
+KEEP = ("local", "remote", "merged")
 RESOLVE = {
     "type": "object",
     "required": ["keep"],
     "additionalProperties": False,
     "properties": {
-        "keep": {"enum": ["local", "remote", "merged"]},
-        "value": {"description": "the merged value (keep: merged)"},
+        "keep": {"enum": list(KEEP)},
+        "value": {"description": "the merged value: required with keep: merged, and only then"},
     },
+    "if": {"properties": {"keep": {"const": "merged"}}},
+    "then": {"required": ["value"]},
+    "else": {"not": {"required": ["value"]}, "description": "only with keep: merged"},
 }
-KEEP = ("local", "remote", "merged")
 
 
-def resolution(body: Body) -> tuple[str, Any]:
-    """The `keep` and `value` of a resolve request, on the hub and on a node."""
-    keep = body.choice("keep", KEEP)
-    if (keep == "merged") != ("value" in body):
-        raise invalid("value", "required with keep: merged, and only then")
-    return keep, body.document.get("value")
+def resolution(body: dict[str, Any]) -> tuple[str, Any]:
+    """The `keep` and `value` of a resolve request (checked against RESOLVE)."""
+    return body["keep"], body.get("value")

@@ -1,19 +1,29 @@
 """The one shape of every API error: `{"error": <code>, "detail": <sentence>}`.
 
-A view raises ApiError; `endpoint` turns it into that JSON body with its status, and
-answers methods the view does not handle with 405 in the same shape.
+A view raises ApiError; `unibos.http.contract.endpoint` turns it into that JSON body
+with its status. Django's own refusals (no such path, a failing view) answer in the same
+shape through the handlers here, which unibos.http.urls installs.
 """
 
-import functools
-from collections.abc import Callable
+import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 
-from unibos.http.openapi import ERROR
 from unibos.identity.limits import LimitExceeded
 
-View = Callable[..., HttpResponse]
+logger = logging.getLogger(__name__)
+
+ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "description": "a machine-readable code"},
+        "detail": {"type": "string", "description": "names the field, limit or token at fault"},
+        "field": {"type": "string", "description": "the field at fault, when there is one"},
+    },
+}
+LIMIT_ERROR = {**ERROR, "properties": {**ERROR["properties"], "limit": {"type": "string"}}}
 
 
 class ApiError(Exception):
@@ -40,6 +50,11 @@ class ApiError(Exception):
         return response
 
 
+def invalid(field: str, problem: str) -> ApiError:
+    """400 naming the field at fault, in `detail` and in `field`."""
+    return ApiError(400, "invalid", f"{field}: {problem}", field=field)
+
+
 def not_found(what: str) -> ApiError:
     """Another organization's object is exactly as missing as one that never existed."""
     return ApiError(404, "not_found", f"no such {what}")
@@ -50,28 +65,23 @@ def limit_exceeded(error: LimitExceeded) -> ApiError:
     return ApiError(409, "limit", str(error), limit=error.limit)
 
 
-LIMIT_ERROR = {**ERROR, "properties": {**ERROR["properties"], "limit": {"type": "string"}}}
+# Django calls these instead of rendering its HTML pages (DEBUG off, as on every host).
 
 
-def endpoint(*methods: str) -> Callable[[View], View]:
-    """Answer only `methods` (405 otherwise), and ApiError as its JSON body."""
-    allowed = frozenset(methods)
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return ApiError(400, "bad_request", "the request could not be read").response()
 
-    def decorate(view: View) -> View:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in allowed:
-                return ApiError(
-                    405,
-                    "method_not_allowed",
-                    f"{request.method} is not allowed here; use {', '.join(sorted(allowed))}",
-                    headers={"Allow": ", ".join(sorted(allowed))},
-                ).response()
-            try:
-                return view(request, *args, **kwargs)
-            except ApiError as error:
-                return error.response()
 
-        return wrapper
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return ApiError(403, "forbidden", "this request is not allowed").response()
 
-    return decorate
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    # No path parameter that does not match its route (`/api/conflicts/abc/resolve`)
+    # reaches a view either: it is a path this API does not have.
+    return ApiError(404, "not_found", f"no such path: {request.path}").response()
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    # Django has logged the exception with its traceback already (django.request).
+    return ApiError(500, "server_error", "the server failed; the error is logged").response()

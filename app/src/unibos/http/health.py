@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from unibos.core import health_checks
 from unibos.http import openapi
+from unibos.http.contract import endpoint
 
 COMPONENT = {
     "type": "object",
@@ -36,7 +36,8 @@ REPORT = {
     responses={200: REPORT, 503: REPORT},
 )
 @never_cache
-@require_safe
+# HEAD too: a load balancer or monitor may probe with it.
+@endpoint("GET", "HEAD")
 def health(request: HttpRequest) -> JsonResponse:
     report = health_checks.report()
     return JsonResponse(report, status=503 if report["failing"] else 200)
@@ -47,7 +48,8 @@ def health(request: HttpRequest) -> JsonResponse:
     responses={200: REPORT, 503: REPORT},
 )
 @never_cache
-@require_safe
+# HEAD too: a load balancer or monitor may probe with it.
+@endpoint("GET", "HEAD")
 def ready(request: HttpRequest) -> JsonResponse:
     report = health_checks.readiness()
     return JsonResponse(report, status=503 if report["failing"] else 200)

@@ -3,14 +3,22 @@
 Interface (shared by the hub's endpoints, `unibos.http.hub`, and the node's, `unibos.http.node`):
 
 - `@operation(method=None, *, summary, request=None, responses, auth=None,
-  description=None)` records one HTTP method of a view function: `request` and each
-  value of `responses` (keyed by status code) are JSON Schema dicts, or None for no
-  body; `auth` is `"bearer"` (a JWT in `Authorization: Bearer`) or None (open). Stack
+  description=None, query=None, path=None, body_checked_by_view=False)` records one
+  HTTP method of a view function: `request` and each value of `responses` (keyed by
+  status code) are JSON Schema dicts, or None for no body; `query` and `path` map a
+  parameter's name to its schema (a path parameter without one is described by its
+  route converter); `auth` is `"bearer"` (a JWT in `Authorization: Bearer`) or None
+  (open). The same schemas are compiled into the request's checks
+  (unibos.http.contract), so the document and the server cannot disagree; a view
+  whose body arrives compressed (the sync push) says `body_checked_by_view` and checks
+  it against the same schema itself. Every operation documents the JSON 404 and 405
+  that any request may get, and 400 when it has parameters or a body to refuse. Stack
   one decorator per method the view answers; `method` defaults to POST when there is a
   request body, GET otherwise. It returns the view itself, so it can also describe a
   view defined elsewhere: `operation(summary=...)(views.health)`. Put it outermost
   (above decorators built with functools.wraps), or innermost: both keep the record.
-- `ERROR` is the JSON Schema of the `{"error", "detail"}` body of every error.
+- `ERROR` is the JSON Schema of the `{"error", "detail"}` body of every error
+  (unibos.http.errors).
 - `document(title, patterns) -> dict` walks URL patterns (a list of them, a urlconf
   module, or its dotted name), following `include()`, and describes every path whose
   view recorded an operation; `<int:id>` and the like become `{id}` path parameters.
@@ -32,27 +40,40 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.urls.converters import IntConverter, UUIDConverter
-from django.views.decorators.http import require_safe
 
 from unibos import __version__
+from unibos.http.contract import OPERATIONS, Contract, endpoint
+from unibos.http.errors import ERROR
 
 Schema = dict[str, Any]
 View = Callable[..., Any]
 
-ATTRIBUTE = "openapi_operations"
+ATTRIBUTE = OPERATIONS
 # `<int:id>` or `<id>` in a Django route.
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 AUTH_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 
-ERROR: Schema = {
-    "type": "object",
-    "required": ["error", "detail"],
-    "properties": {
-        "error": {"type": "string", "description": "a machine-readable code"},
-        "detail": {"type": "string", "description": "names the field, limit or token at fault"},
-    },
-}
+__all__ = ["ERROR", "ID", "document", "operation", "operations", "schema_view", "text"]
+
+
+# Blank: ASCII white space only, spelt out: `\s` means more in Python than in ECMA-262,
+# and the document and the server must read the pattern alike.
+NOT_BLANK = r"^[^\u0000]*[^\u0000\t\n\v\f\r ][^\u0000]*$"
+# A database id in a path: PostgreSQL's and SQLite's integers are 64-bit.
+ID: Schema = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+
+
+def text(max_length: int, **more: Any) -> Schema:
+    """A string that is not blank (a name, a password), of at most `max_length`, without
+    NUL, which PostgreSQL's text cannot hold."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": NOT_BLANK,
+        **more,
+    }
 
 
 def operation(
@@ -63,6 +84,9 @@ def operation(
     request: Schema | None = None,
     auth: str | None = None,
     description: str | None = None,
+    query: dict[str, Schema] | None = None,
+    path: dict[str, Schema] | None = None,
+    body_checked_by_view: bool = False,
 ) -> Callable[[View], View]:
     verb = (method or ("POST" if request is not None else "GET")).upper()
     if verb not in METHODS:
@@ -73,8 +97,13 @@ def operation(
         "summary": summary,
         "description": description,
         "request": request,
-        "responses": responses,
+        "responses": _with_standard_errors(responses, request, query, path, auth),
         "auth": auth,
+        "query": query or {},
+        "path": path or {},
+        "contract": Contract(
+            request, query or {}, path or {}, body_checked_by_view=body_checked_by_view
+        ),
     }
 
     def describe(view: View) -> View:
@@ -84,6 +113,26 @@ def operation(
         return view
 
     return describe
+
+
+def _with_standard_errors(
+    responses: dict[int, Schema | None],
+    request: Schema | None,
+    query: dict[str, Schema] | None,
+    path: dict[str, Schema] | None,
+    auth: str | None,
+) -> dict[int, Schema | None]:
+    """`responses` and the errors any such request may get, in the one error shape."""
+    # 404: a path this API does not have; 405: a method the path does not answer.
+    standard: dict[int, Schema | None] = {404: ERROR, 405: ERROR}
+    if auth is not None:
+        # 401: no token or one that does not verify; 403: one that may not do this.
+        standard.update({401: ERROR, 403: ERROR})
+    if request is not None or query or path:
+        standard[400] = ERROR
+    if request is not None:
+        standard[413] = ERROR
+    return {**standard, **responses}
 
 
 def operations(view: View) -> dict[str, dict[str, Any]]:
@@ -111,9 +160,21 @@ def document(title: str, patterns: Sequence[URLPattern | URLResolver] | ModuleTy
         recorded = operations(pattern.callback)
         if not recorded:
             continue
-        path, parameters = _path(route, converters)
+        path, names = _path(route)
         item = paths.setdefault(path, {})
         for method, record in recorded.items():
+            parameters = [
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": record["path"].get(name) or _parameter_schema(converters.get(name)),
+                }
+                for name in names
+            ] + [
+                {"name": name, "in": "query", "required": False, "schema": schema}
+                for name, schema in record["query"].items()
+            ]
             item[method.lower()] = _operation(pattern, method, record, parameters)
     return {
         "openapi": "3.1.0",
@@ -128,7 +189,7 @@ def document(title: str, patterns: Sequence[URLPattern | URLResolver] | ModuleTy
 
 def schema_view(title: str, urlconf: Sequence[Any] | ModuleType | str | None = None) -> View:
     @operation(summary="This OpenAPI document", responses={200: {"type": "object"}})
-    @require_safe
+    @endpoint("GET", "HEAD")
     def openapi_document(request: HttpRequest) -> JsonResponse:
         return JsonResponse(document(title, urlconf or settings.ROOT_URLCONF))
 
@@ -142,24 +203,14 @@ def _patterns(
     return module.urlpatterns if isinstance(module, ModuleType) else module
 
 
-def _path(route: str, converters: dict[str, Any]) -> tuple[str, list[Schema]]:
-    """`api/members/<int:id>` as `/api/members/{id}`, with its path parameters."""
-    names = _PARAMETER.findall(route)
-    parameters = [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": _parameter_schema(converters.get(name)),
-        }
-        for name in names
-    ]
-    return "/" + _PARAMETER.sub(r"{\1}", route), parameters
+def _path(route: str) -> tuple[str, list[str]]:
+    """`api/members/<int:id>` as `/api/members/{id}`, with its path parameters' names."""
+    return "/" + _PARAMETER.sub(r"{\1}", route), _PARAMETER.findall(route)
 
 
 def _parameter_schema(converter: Any) -> Schema:
     if isinstance(converter, IntConverter):
-        return {"type": "integer", "minimum": 0}
+        return ID
     if isinstance(converter, UUIDConverter):
         return {"type": "string", "format": "uuid"}
     return {"type": "string"}
@@ -172,7 +223,8 @@ def _operation(
         "operationId": f"{pattern.name or pattern.callback.__name__}_{method.lower()}",
         "summary": record["summary"],
         "responses": {
-            str(status): _response(status, schema) for status, schema in record["responses"].items()
+            str(status): _response(status, schema)
+            for status, schema in sorted(record["responses"].items())
         },
     }
     if record["description"]:

@@ -1,28 +1,92 @@
-"""The wire format of a sync batch: its validation and its compression.
+"""The wire format of a sync batch: its JSON Schema, its validation and its compression.
 
-A batch is refused whole: the first problem found is raised as an ApiError naming the
-field at fault, and nothing of the batch is applied.
+A batch is refused whole: the first problem found is raised as a BatchRefused naming
+the field at fault, and nothing of the batch is applied. The schema here is the one the
+hub's OpenAPI document publishes for POST /api/sync/push (unibos.http.hub.sync), and
+the one a batch is checked against, in one compiled pass over all its operations; the
+HTTP layer maps each refusal to its status.
 """
 
 import gzip
 import json
-import re
 import zlib
 from typing import Any
 
-from unibos.http.body import invalid
-from unibos.http.errors import ApiError
 from unibos.sync import documents
 from unibos.sync.hlc import Timestamp
 from unibos.sync.merge import DELETED
+from unibos.validation import Violation, compile_schema
 
 KINDS = ("put", "delete")
-COLLECTION = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 MAX_RECORD_ID = 200
+COLLECTION_PATTERN = "^[A-Za-z0-9_.-]{1,100}$"
 OPERATION_FIELDS = frozenset(
     ("node_id", "seq", "hlc", "collection", "record_id", "kind", "fields", "base")
 )
 BATCH_FIELDS = frozenset(("node_id", "organization", "operations"))
+
+COLLECTION = {"type": "string", "pattern": COLLECTION_PATTERN}
+# A field's name: any but the tombstone's.
+FIELD_NAME = {"type": "string", "not": {"const": DELETED}}
+RECORD_ID = {"type": "string", "minLength": 1, "maxLength": MAX_RECORD_ID}
+FIELDS = {
+    "type": "object",
+    "description": 'a document field is {"$crdt": "<base64 Yjs update>"}; '
+    f"{DELETED} is reserved for deletes",
+    # Not `propertyNames: {not: ...}`: fastjsonschema checks a `not` by raising and
+    # catching an exception, per field of every operation; a false schema is one `in`.
+    "properties": {DELETED: False},
+}
+OPERATION = {
+    "type": "object",
+    "required": sorted(OPERATION_FIELDS),
+    "additionalProperties": False,
+    "properties": {
+        # No `format: uuid`: it must equal the batch's node_id, which has one.
+        "node_id": {"type": "string", "description": "the pushing node's id"},
+        "seq": {"type": "integer", "minimum": 1, "description": "consecutive in a batch"},
+        "hlc": {
+            "type": "string",
+            "description": "<wall_ms:013d>:<counter:05d>:<node_id>, node_id the operation's",
+        },
+        "collection": COLLECTION,
+        "record_id": RECORD_ID,
+        "kind": {"enum": list(KINDS)},
+        "fields": FIELDS,
+        "base": {"type": "object"},
+    },
+}
+BATCH = {
+    "type": "object",
+    "required": sorted(BATCH_FIELDS),
+    "additionalProperties": False,
+    "properties": {
+        "node_id": {"type": "string", "format": "uuid", "description": "the pushing node's"},
+        "organization": {"type": "integer", "description": "the pushing node's"},
+        "operations": {"type": "array", "items": OPERATION},
+    },
+}
+_check_batch = compile_schema(BATCH)
+
+
+class BatchRefused(Exception):
+    """The whole batch is refused because of `field`: `problem`."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
+class MalformedBatch(BatchRefused):
+    """Not a batch: bad encoding, JSON, shape or content."""
+
+
+class ForeignBatch(BatchRefused):
+    """Another node's or organization's operations."""
+
+
+class OversizedBatch(BatchRefused):
+    """More bytes or operations than this hub takes in one batch."""
 
 
 def compress(document: dict[str, Any]) -> bytes:
@@ -31,21 +95,18 @@ def compress(document: dict[str, Any]) -> bytes:
 
 
 def decompress(content: bytes, encoding: str, max_bytes: int) -> bytes:
-    """The body as sent; 413 past `max_bytes` uncompressed, read no further (a gzip bomb)."""
+    """The body as sent; refused past `max_bytes` uncompressed, read no further (a gzip bomb)."""
     if encoding not in ("", "identity", "gzip"):
-        raise ApiError(400, "invalid", f"body: Content-Encoding {encoding} is not gzip")
+        raise MalformedBatch("body", f"Content-Encoding {encoding} is not gzip")
     if encoding == "gzip":
         inflater = zlib.decompressobj(wbits=31)
         try:
             content = inflater.decompress(content, max_bytes + 1)
         except zlib.error:
-            raise ApiError(400, "invalid", "body: not valid gzip", field="body") from None
+            raise MalformedBatch("body", "not valid gzip") from None
     if len(content) > max_bytes:
-        raise ApiError(
-            413,
-            "too_large",
-            f"body: more than UNIBOS_SYNC_MAX_BATCH_BYTES ({max_bytes}) bytes uncompressed",
-            field="body",
+        raise OversizedBatch(
+            "body", f"more than UNIBOS_SYNC_MAX_BATCH_BYTES ({max_bytes}) bytes uncompressed"
         )
     return content
 
@@ -57,103 +118,60 @@ def parse(
     try:
         document = json.loads(content)
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid", "body: not valid JSON", field="body") from None
-    if not isinstance(document, dict):
-        raise ApiError(400, "invalid", "body: must be a JSON object", field="body")
-    unknown = sorted(set(document) - BATCH_FIELDS)
-    if unknown:
-        raise invalid(unknown[0], "unknown field")
-    if document.get("node_id") != node_id:
-        raise ApiError(
-            403, "forbidden", f"node_id: the batch is not this node's ({node_id})", field="node_id"
+        raise MalformedBatch("body", "not valid JSON") from None
+    operations = document.get("operations") if isinstance(document, dict) else None
+    # Counted before the schema pass, so that an oversized batch costs no validation.
+    if isinstance(operations, list) and len(operations) > max_operations:
+        raise OversizedBatch(
+            "operations", f"more than UNIBOS_SYNC_MAX_BATCH ({max_operations}) operations"
         )
-    if document.get("organization") != organization:
-        raise ApiError(
-            403,
-            "forbidden",
-            f"organization: the batch is not for this node's organization ({organization})",
-            field="organization",
+    try:
+        _check_batch(document)
+    except Violation as violation:
+        raise MalformedBatch(violation.field, violation.problem) from None
+    if document["node_id"] != node_id:
+        raise ForeignBatch("node_id", f"the batch is not this node's ({node_id})")
+    if document["organization"] != organization:
+        raise ForeignBatch(
+            "organization", f"the batch is not for this node's organization ({organization})"
         )
-    operations = document.get("operations")
-    if not isinstance(operations, list):
-        raise invalid("operations", "must be a list")
-    if len(operations) > max_operations:
-        raise ApiError(
-            413,
-            "too_large",
-            f"operations: more than UNIBOS_SYNC_MAX_BATCH ({max_operations}) operations",
-            field="operations",
-        )
+    # What a schema cannot say: whose operations, clocks, Yjs updates, consecutive seqs.
+    # Names of fields at fault are built only for a refusal: this runs per operation.
+    previous = None
     for index, operation in enumerate(operations):
-        check_operation(operation, f"operations[{index}]", node_id)
-        if index and operation["seq"] != operations[index - 1]["seq"] + 1:
-            raise invalid(
-                f"operations[{index}].seq",
-                f"must be {operations[index - 1]['seq'] + 1}: the seqs of a batch are consecutive",
+        if operation["node_id"] != node_id:
+            raise ForeignBatch(
+                f"operations[{index}].node_id",
+                f"another node's operation ({operation['node_id']!r})",
             )
+        _check_clock(operation, index)
+        for value in operation["fields"].values():
+            if isinstance(value, dict) and documents.KEY in value:
+                check_documents(operation["fields"], f"operations[{index}].fields")
+                break
+        if previous is not None and operation["seq"] != previous + 1:
+            raise MalformedBatch(
+                f"operations[{index}].seq",
+                f"must be {previous + 1}: the seqs of a batch are consecutive",
+            )
+        previous = operation["seq"]
     return operations
 
 
-def check_operation(operation: Any, at: str, node_id: str | None) -> None:
-    """One operation's shape; `node_id`, when given, is whose operations are allowed."""
-    if not isinstance(operation, dict):
-        raise invalid(at, "must be an object")
-    missing = sorted(OPERATION_FIELDS - set(operation))
-    if missing:
-        raise invalid(f"{at}.{missing[0]}", "required")
-    unknown = sorted(set(operation) - OPERATION_FIELDS)
-    if unknown:
-        raise invalid(f"{at}.{unknown[0]}", "unknown field")
-    if node_id is not None and operation["node_id"] != node_id:
-        raise ApiError(
-            403,
-            "forbidden",
-            f"{at}.node_id: another node's operation ({operation['node_id']!r})",
-            field=f"{at}.node_id",
-        )
-    seq = operation["seq"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise invalid(f"{at}.seq", "must be an integer from 1")
-    _check_content(operation, at)
-
-
-def _check_content(operation: dict[str, Any], at: str) -> None:
-    """What an operation writes: its clock, record and fields."""
+def _check_clock(operation: dict[str, Any], index: int) -> None:
     try:
-        stamp = Timestamp.parse(operation["hlc"]) if isinstance(operation["hlc"], str) else None
+        stamp = Timestamp.parse(operation["hlc"])
     except ValueError as error:
-        raise invalid(f"{at}.hlc", str(error)) from None
-    if stamp is None or stamp.node_id != operation["node_id"]:
-        raise invalid(f"{at}.hlc", "must be a string ending with the operation's node_id")
-    check_record(operation["collection"], operation["record_id"], at)
-    if operation["kind"] not in KINDS:
-        raise invalid(f"{at}.kind", f"must be one of {', '.join(KINDS)}")
-    if not isinstance(operation["base"], dict):
-        raise invalid(f"{at}.base", "must be an object")
-    check_fields(operation["fields"], f"{at}.fields")
-
-
-def check_record(collection: Any, record_id: Any, at: str) -> None:
-    """A record's address: `at` prefixes the names in the errors (`` for none)."""
-    check_collection(collection, at)
-    if not isinstance(record_id, str) or not 0 < len(record_id) <= MAX_RECORD_ID:
-        raise invalid(
-            f"{at}.record_id".lstrip("."), f"must be a string of 1 to {MAX_RECORD_ID} characters"
+        raise MalformedBatch(f"operations[{index}].hlc", str(error)) from None
+    if stamp.node_id != operation["node_id"]:
+        raise MalformedBatch(
+            f"operations[{index}].hlc", "must be a string ending with the operation's node_id"
         )
 
 
-def check_collection(collection: Any, at: str) -> None:
-    if not isinstance(collection, str) or not COLLECTION.fullmatch(collection):
-        raise invalid(f"{at}.collection".lstrip("."), f"must match {COLLECTION.pattern}")
-
-
-def check_fields(fields: Any, at: str) -> None:
-    """The fields a put writes: no tombstone, and documents that are Yjs updates."""
-    if not isinstance(fields, dict):
-        raise invalid(at, "must be an object")
-    if DELETED in fields:
-        raise invalid(at, f"{DELETED} is reserved for deletes")
+def check_documents(fields: dict[str, Any], at: str) -> None:
+    """The fields a put writes, beyond the FIELDS schema: documents that are Yjs updates."""
     for name, value in fields.items():
         problem = documents.problem(value) if documents.is_document(value) else None
         if problem is not None:
-            raise invalid(f"{at}.{name}", problem)
+            raise MalformedBatch(f"{at}.{name}", problem)

@@ -5,8 +5,8 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from unibos.http import openapi
-from unibos.http.body import Body
-from unibos.http.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import LIMIT_ERROR, ApiError, limit_exceeded
 from unibos.http.hub import representations
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import enrolment, limits
@@ -36,10 +36,14 @@ ENROL = {
     "required": ["token", "name", "version"],
     "additionalProperties": False,
     "properties": {
-        "token": {"type": "string"},
-        "name": {"type": "string", "maxLength": 100},
-        "version": {"type": "string", "maxLength": 50},
-        "organization": {"type": "string", "description": "must be the token's, if given"},
+        "token": openapi.text(100),
+        "name": openapi.text(100),
+        "version": openapi.text(50),
+        "organization": {
+            **openapi.text(50),
+            "type": ["string", "null"],
+            "description": "the organization's slug; must be the token's, if given",
+        },
     },
 }
 ENROLLED = {
@@ -65,12 +69,8 @@ ENROLLED = {
 @authenticated()
 def enrolment_tokens(request: HttpRequest, caller: Caller) -> JsonResponse:
     caller.require("admin")
-    ttl = Body(request, ("ttl_seconds",)).integer(
-        "ttl_seconds",
-        default=enrolment.DEFAULT_TTL_SECONDS,
-        minimum=MIN_TTL_SECONDS,
-        maximum=MAX_TTL_SECONDS,
-    )
+    # int(): JSON Schema counts 60.0 as the integer 60.
+    ttl = int(body(request)["ttl_seconds"])
     secret, token = enrolment.create_token(caller.organization, caller.user, ttl)
     return JsonResponse(
         {"token": secret, "expires_at": representations.timestamp(token.expires_at)}, status=201
@@ -84,11 +84,9 @@ def enrolment_tokens(request: HttpRequest, caller: Caller) -> JsonResponse:
 )
 @endpoint("POST")
 def enrol(request: HttpRequest) -> JsonResponse:
-    body = Body(request, ("token", "name", "version", "organization"))
-    secret = body.string("token", max_length=100)
-    name = body.string("name", max_length=100)
-    version = body.string("version", max_length=50)
-    slug = body.optional_string("organization", max_length=50)
+    enrolling = body(request)
+    secret, name, version = enrolling["token"], enrolling["name"], enrolling["version"]
+    slug = enrolling.get("organization")
     try:
         node, credential = enrolment.enrol(secret, name, version, slug)
     except enrolment.EnrolmentRefused as error:

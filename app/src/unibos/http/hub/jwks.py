@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 
 from unibos.http import openapi
-from unibos.http.errors import endpoint
+from unibos.http.contract import endpoint
 from unibos.identity import keys
 
 # Nodes refresh on their own schedule; a next key is published long before it signs.

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.errors import endpoint
+from unibos.http.contract import endpoint
 from unibos.http.hub import representations
 from unibos.http.hub.auth import Caller, authenticated
 

@@ -8,8 +8,8 @@ unibos.identity.members (`rules` here, beside the views named members).
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body, invalid
-from unibos.http.errors import LIMIT_ERROR, ApiError, endpoint, limit_exceeded, not_found
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import LIMIT_ERROR, ApiError, limit_exceeded, not_found
 from unibos.http.hub import representations
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import limits
@@ -28,7 +28,7 @@ ADD = {
     "type": "object",
     "required": ["username", "role"],
     "additionalProperties": False,
-    "properties": {"username": {"type": "string"}, "role": representations.ROLE},
+    "properties": {"username": openapi.text(150), "role": representations.ROLE},
 }
 CHANGE = {
     "type": "object",
@@ -50,7 +50,13 @@ ERRORS = {401: openapi.ERROR, 403: openapi.ERROR}
     summary="Add a user to the organization (admin or owner; owner to add an owner)",
     auth="bearer",
     request=ADD,
-    responses={201: representations.MEMBER, 400: openapi.ERROR, 409: LIMIT_ERROR, **ERRORS},
+    responses={
+        201: representations.MEMBER,
+        400: openapi.ERROR,
+        404: {**openapi.ERROR, "description": "no active user has that username"},
+        409: LIMIT_ERROR,
+        **ERRORS,
+    },
 )
 @endpoint("GET", "POST")
 @authenticated()
@@ -63,14 +69,14 @@ def members(request: HttpRequest, caller: Caller) -> JsonResponse:
 
 def _add(request: HttpRequest, caller: Caller) -> JsonResponse:
     caller.require("admin")
-    body = Body(request, ("username", "role"))
-    username = body.string("username", max_length=150)
-    role = body.choice("role", ROLES)
+    adding = body(request)
+    username, role = adding["username"], adding["role"]
     if role == OWNER:
         caller.require(OWNER)
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise invalid("username", f"no user named {username!r}")
+        # The request is well formed (400 is for that); the user it names does not exist.
+        raise ApiError(404, "not_found", f"username: no user named {username!r}", field="username")
     try:
         membership = rules.add(caller.organization, user, role)
     except limits.LimitExceeded as error:
@@ -88,12 +94,14 @@ def refused(error: rules.MembershipRefused) -> ApiError:
     "GET",
     summary="One membership",
     auth="bearer",
+    path={"member_id": openapi.ID},
     responses={200: representations.MEMBER, 404: openapi.ERROR, **ERRORS},
 )
 @openapi.operation(
     "PATCH",
     summary="Change a member's role (admin or owner; owner for anything owner)",
     auth="bearer",
+    path={"member_id": openapi.ID},
     request=CHANGE,
     responses={
         200: representations.MEMBER,
@@ -107,6 +115,7 @@ def refused(error: rules.MembershipRefused) -> ApiError:
     "DELETE",
     summary="Remove a member (admin or owner; owner to remove an owner)",
     auth="bearer",
+    path={"member_id": openapi.ID},
     responses={204: None, 404: openapi.ERROR, 409: openapi.ERROR, **ERRORS},
 )
 @endpoint("GET", "PATCH", "DELETE")
@@ -125,7 +134,7 @@ def member(request: HttpRequest, caller: Caller, member_id: int) -> HttpResponse
         if request.method == "DELETE":
             rules.remove(membership)
             return HttpResponse(status=204)
-        role = Body(request, ("role",)).choice("role", ROLES)
+        role = body(request)["role"]
         if role == OWNER:
             caller.require(OWNER)
         rules.change_role(membership, role)

@@ -5,7 +5,8 @@ import uuid
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.errors import endpoint, not_found
+from unibos.http.contract import endpoint
+from unibos.http.errors import not_found
 from unibos.http.hub import representations
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity import enrolment

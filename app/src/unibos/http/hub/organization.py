@@ -5,8 +5,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body
-from unibos.http.errors import endpoint
+from unibos.http.contract import body, endpoint
 from unibos.http.hub import representations
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity.limits import LIMITS
@@ -38,7 +37,7 @@ CHANGE = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "name": {"type": "string", "maxLength": 200},
+        "name": openapi.text(200),
         "modules": {
             "type": "array",
             "items": {"type": "string", "pattern": f"^{MODULE_PATTERN}$"},
@@ -83,13 +82,14 @@ def organization(request: HttpRequest, caller: Caller) -> JsonResponse:
     current = caller.organization
     if request.method == "PATCH":
         caller.require("admin")
-        body = Body(request, ("name", "modules"))
+        change = body(request)
         changed = []
-        if "name" in body:
-            current.name = body.string("name", max_length=200)
+        if "name" in change:
+            current.name = change["name"]
             changed.append("name")
-        if "modules" in body:
-            current.modules = body.strings("modules", pattern=MODULE_PATTERN, max_items=MAX_MODULES)
+        if "modules" in change:
+            # Named once each, in the order given.
+            current.modules = list(dict.fromkeys(change["modules"]))
             changed.append("modules")
         current.save(update_fields=changed)
     return JsonResponse(_document(current))

@@ -7,14 +7,16 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body, invalid
 from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
-from unibos.http.errors import ApiError, endpoint, not_found
+from unibos.http.contract import body, endpoint, query
+from unibos.http.errors import ApiError, not_found
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.hub.sync import ledger
 from unibos.hub.sync.models import SyncConflict
 from unibos.sync import batch
 
+# An operation as the change feed answers it: the operations of nodes and of the hub's
+# own writes (node_id and seq null). What a push may hold is batch.BATCH.
 OPERATION = {
     "type": "object",
     "required": sorted(batch.OPERATION_FIELDS),
@@ -27,16 +29,6 @@ OPERATION = {
         "kind": {"enum": list(batch.KINDS)},
         "fields": {"type": "object"},
         "base": {"type": "object"},
-    },
-}
-PUSH = {
-    "type": "object",
-    "required": sorted(batch.BATCH_FIELDS),
-    "additionalProperties": False,
-    "properties": {
-        "node_id": {"type": "string", "format": "uuid"},
-        "organization": {"type": "integer"},
-        "operations": {"type": "array", "items": OPERATION},
     },
 }
 PUSHED = {
@@ -57,6 +49,14 @@ CHANGES = {
 }
 ERRORS = {401: openapi.ERROR, 403: openapi.ERROR}
 MAX_PAGE = 1000
+CURSOR = {"after": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1, "default": 0}}
+PAGE = {"limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": MAX_PAGE}}
+# A refused batch: its status, and the error code of its body.
+REFUSALS = {
+    batch.MalformedBatch: (400, "invalid"),
+    batch.ForeignBatch: (403, "forbidden"),
+    batch.OversizedBatch: (413, "too_large"),
+}
 
 
 @openapi.operation(
@@ -64,7 +64,8 @@ MAX_PAGE = 1000
     description="gzip JSON (Content-Encoding: gzip). Refused whole, nothing applied: "
     "400 bad shape, 403 another node's or organization's, 409 out_of_order, 413 too large.",
     auth="bearer",
-    request=PUSH,
+    request=batch.BATCH,
+    body_checked_by_view=True,
     responses={200: PUSHED, 400: openapi.ERROR, 409: openapi.ERROR, 413: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
@@ -72,22 +73,26 @@ MAX_PAGE = 1000
 def push(request: HttpRequest, caller: Caller) -> JsonResponse:
     node_id = str(caller.node.pk)
     try:
-        body = request.body
+        content = request.body
     except RequestDataTooBig:
         raise ApiError(
             413, "too_large", "body: larger than the hub accepts compressed", field="body"
         ) from None
-    content = batch.decompress(
-        body,
-        request.headers.get("Content-Encoding", "").strip().lower(),
-        settings.UNIBOS_SYNC_MAX_BATCH_BYTES,
-    )
-    operations = batch.parse(
-        content,
-        node_id=node_id,
-        organization=caller.organization.pk,
-        max_operations=settings.UNIBOS_SYNC_MAX_BATCH,
-    )
+    try:
+        content = batch.decompress(
+            content,
+            request.headers.get("Content-Encoding", "").strip().lower(),
+            settings.UNIBOS_SYNC_MAX_BATCH_BYTES,
+        )
+        operations = batch.parse(
+            content,
+            node_id=node_id,
+            organization=caller.organization.pk,
+            max_operations=settings.UNIBOS_SYNC_MAX_BATCH,
+        )
+    except batch.BatchRefused as refusal:
+        status, error = REFUSALS[type(refusal)]
+        raise ApiError(status, error, str(refusal), field=refusal.field) from None
     try:
         applied = ledger.apply(caller.organization.pk, node_id, operations)
     except ledger.OutOfOrder as error:
@@ -107,14 +112,16 @@ def push(request: HttpRequest, caller: Caller) -> JsonResponse:
 @openapi.operation(
     summary="The organization's operations after a cursor, except the caller's own",
     auth="bearer",
+    query={**CURSOR, **PAGE},
     responses={200: CHANGES, 400: openapi.ERROR, **ERRORS},
 )
 @endpoint("GET")
 @authenticated(subjects=("node", "user"))
 def changes(request: HttpRequest, caller: Caller) -> HttpResponse:
-    after = _number(request, "after", 0, 0, 2**63 - 1)
-    limit = _number(request, "limit", MAX_PAGE, 1, MAX_PAGE)
-    page = ledger.changes(str(caller.node.pk) if caller.node else None, after, limit)
+    parameters = query(request)
+    page = ledger.changes(
+        str(caller.node.pk) if caller.node else None, parameters["after"], parameters["limit"]
+    )
     return _maybe_gzip(request, JsonResponse(page))
 
 
@@ -134,24 +141,18 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
     summary="Resolve a conflict: keep the winner (local), the loser (remote) or a merged value",
     auth="bearer",
     request=RESOLVE,
+    path={"conflict_id": openapi.ID},
     responses={200: CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
 @authenticated()
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
-    keep, value = resolution(Body(request, ("keep", "value")))
+    keep, value = resolution(body(request))
     resolved = ledger.resolve(conflict_id, keep, value)
     if resolved is None:
         raise not_found(f"conflict {conflict_id}")
     return JsonResponse(ledger.conflict_document(resolved))
-
-
-def _number(request: HttpRequest, name: str, default: int, minimum: int, maximum: int) -> int:
-    text = request.GET.get(name, str(default))
-    if not text.isascii() or not text.isdigit() or not minimum <= int(text) <= maximum:
-        raise invalid(name, f"must be an integer between {minimum} and {maximum}")
-    return int(text)
 
 
 def _maybe_gzip(request: HttpRequest, response: HttpResponse) -> HttpResponse:

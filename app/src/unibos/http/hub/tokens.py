@@ -7,8 +7,8 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body
-from unibos.http.errors import ApiError, endpoint
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import ApiError
 from unibos.http.hub import representations
 from unibos.identity import enrolment, keys, tenancy, tokens
 from unibos.identity.models import Membership, Organization
@@ -29,9 +29,9 @@ LOGIN = {
     "required": ["username", "password", "organization"],
     "additionalProperties": False,
     "properties": {
-        "username": {"type": "string"},
-        "password": {"type": "string"},
-        "organization": {"type": "string", "description": "the organization's slug"},
+        "username": openapi.text(150),
+        "password": openapi.text(4096),
+        "organization": openapi.text(50, description="the organization's slug"),
     },
 }
 NODE_LOGIN = {
@@ -40,8 +40,8 @@ NODE_LOGIN = {
     "additionalProperties": False,
     "properties": {
         "node_id": {"type": "string", "format": "uuid"},
-        "credential": {"type": "string"},
-        "version": {"type": "string"},
+        "credential": openapi.text(100),
+        "version": openapi.text(50),
     },
 }
 ERRORS = {400: openapi.ERROR, 401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
@@ -71,10 +71,8 @@ def access_token(subject: str, organization: Organization, role: str, ttl: int) 
 )
 @endpoint("POST")
 def user_token(request: HttpRequest) -> JsonResponse:
-    body = Body(request, ("username", "password", "organization"))
-    username = body.string("username", max_length=150)
-    password = body.string("password", max_length=4096)
-    slug = body.string("organization", max_length=50)
+    login = body(request)
+    username, password, slug = login["username"], login["password"], login["organization"]
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise ApiError(401, "invalid_credentials", "username or password is wrong")
@@ -102,10 +100,8 @@ def user_token(request: HttpRequest) -> JsonResponse:
 )
 @endpoint("POST")
 def node_token(request: HttpRequest) -> JsonResponse:
-    body = Body(request, ("node_id", "credential", "version"))
-    node_id = body.string("node_id", max_length=36)
-    credential = body.string("credential", max_length=100)
-    version = body.string("version", max_length=50)
+    login = body(request)
+    node_id, credential, version = login["node_id"], login["credential"], login["version"]
     try:
         node = enrolment.authenticate_node(node_id, credential, version)
     except enrolment.NodeRevoked as error:

@@ -16,7 +16,8 @@ from django.http import HttpRequest, JsonResponse
 from unibos.core.broker import redis_client
 from unibos.dispatch import monitor
 from unibos.http import openapi
-from unibos.http.errors import ApiError, endpoint
+from unibos.http.contract import endpoint
+from unibos.http.errors import ApiError
 from unibos.http.hub.auth import Caller, authenticated
 from unibos.identity.models import Node, Organization
 

@@ -3,9 +3,9 @@
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body
 from unibos.http.conflicts import CONFLICT, CONFLICTS, RESOLVE, resolution
-from unibos.http.errors import endpoint, not_found
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import not_found
 from unibos.http.node.auth import Caller, authenticated
 from unibos.node.sync.store import SyncStore
 
@@ -28,13 +28,14 @@ def conflicts(request: HttpRequest, caller: Caller) -> JsonResponse:
     summary="Resolve a conflict on this node; a write syncs to the hub like any other",
     auth="bearer",
     request=RESOLVE,
+    path={"conflict_id": openapi.ID},
     responses={200: CONFLICT, 400: openapi.ERROR, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
 @authenticated
 def resolve(request: HttpRequest, caller: Caller, conflict_id: int) -> JsonResponse:
     caller.require("member")
-    keep, value = resolution(Body(request, ("keep", "value")))
+    keep, value = resolution(body(request))
     with SyncStore.of_node(caller.identity) as store:
         resolved = store.resolve(conflict_id, keep, value)
     if resolved is None:

@@ -3,8 +3,8 @@
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body
-from unibos.http.errors import ApiError, endpoint
+from unibos.http.contract import body, endpoint
+from unibos.http.errors import ApiError
 from unibos.http.hub import representations
 from unibos.http.hub.auth import unauthorized
 from unibos.http.hub.tokens import TOKEN
@@ -17,7 +17,7 @@ LOGIN = {
     "type": "object",
     "required": ["username", "password"],
     "additionalProperties": False,
-    "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+    "properties": {"username": openapi.text(150), "password": openapi.text(4096)},
 }
 ME = {
     "type": "object",
@@ -71,9 +71,8 @@ ERRORS = {401: openapi.ERROR, 403: openapi.ERROR, 503: openapi.ERROR}
 )
 @endpoint("POST")
 def token(request: HttpRequest) -> JsonResponse:
-    body = Body(request, ("username", "password"))
-    username = body.string("username", max_length=150)
-    password = body.string("password", max_length=4096)
+    credentials = body(request)
+    username, password = credentials["username"], credentials["password"]
     config, _ = enrolled()
     try:
         result = login(config, username, password)

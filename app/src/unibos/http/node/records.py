@@ -11,8 +11,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from unibos.http import openapi
-from unibos.http.body import Body, invalid
-from unibos.http.errors import endpoint, not_found
+from unibos.http.contract import body, endpoint, query
+from unibos.http.errors import ApiError, invalid, not_found
 from unibos.http.node.auth import Caller, authenticated
 from unibos.node.sync.store import SyncStore
 from unibos.sync import batch, documents
@@ -47,8 +47,16 @@ FIELDS = {
     "type": "object",
     "required": ["fields"],
     "additionalProperties": False,
-    "properties": {"fields": {"type": "object"}},
+    "properties": {"fields": {**batch.FIELDS, "minProperties": 1}},
 }
+RECORD_PATH = {"collection": batch.COLLECTION, "record_id": batch.RECORD_ID}
+DOCUMENT_PATH = {**RECORD_PATH, "field": batch.FIELD_NAME}
+PAGING = {
+    "after": {"type": "string", "default": "", "description": "the last record_id of a page"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": PAGE},
+}
+# At most this far into a document's text: the store's positions are 32-bit.
+MAX_POSITION = 2**31
 DOCUMENT = {
     "type": "object",
     "required": ["state", "text"],
@@ -63,10 +71,24 @@ EDIT = {
     "additionalProperties": False,
     "description": "either `update` (from a Yjs editor) or a splice of the text",
     "properties": {
-        "update": {"type": "string", "description": "base64 Yjs update"},
-        "at": {"type": "integer", "minimum": 0},
-        "delete": {"type": "integer", "minimum": 0},
+        "update": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/]*={0,2}$",
+            "description": "base64 Yjs update",
+        },
+        # 0 when not given; no schema default, which would count as given to the `if`.
+        "at": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
+        "delete": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
         "insert": {"type": "string"},
+    },
+    "if": {"required": ["update"]},
+    "then": {"properties": {"at": False, "delete": False, "insert": False}},
+    "else": {
+        "anyOf": [
+            {"required": ["insert"], "properties": {"insert": {"minLength": 1}}},
+            {"required": ["delete"], "properties": {"delete": {"minimum": 1}}},
+        ],
+        "description": "an edit is an update, or a splice that deletes or inserts",
     },
 }
 
@@ -78,14 +100,15 @@ def _record(collection: str, record_id: str, fields: dict[str, Any]) -> dict[str
 @openapi.operation(
     summary="A collection's records, by id, a page at a time",
     auth="bearer",
+    path={"collection": batch.COLLECTION},
+    query=PAGING,
     responses={200: RECORDS, **ERRORS},
 )
 @endpoint("GET")
 @authenticated
 def collection(request: HttpRequest, caller: Caller, collection: str) -> JsonResponse:
-    batch.check_collection(collection, "")
-    after = request.GET.get("after", "")
-    limit = _limit(request.GET.get("limit", str(PAGE)))
+    paging = query(request)
+    after, limit = paging["after"], paging["limit"]
     with SyncStore.of_node(caller.identity) as store:
         found = store.records(collection, after, limit)
     return JsonResponse(
@@ -97,22 +120,18 @@ def collection(request: HttpRequest, caller: Caller, collection: str) -> JsonRes
     )
 
 
-def _limit(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-        raise invalid("limit", f"must be an integer from 1 to {MAX_PAGE}")
-    return int(value)
-
-
 @openapi.operation(
     "GET",
     summary="One record",
     auth="bearer",
+    path=RECORD_PATH,
     responses={200: RECORD, 404: openapi.ERROR, **ERRORS},
 )
 @openapi.operation(
     "PATCH",
     summary="Set some of a record's fields (a new record if there is none)",
     auth="bearer",
+    path=RECORD_PATH,
     request=FIELDS,
     responses={200: RECORD, **ERRORS},
 )
@@ -120,20 +139,18 @@ def _limit(value: str) -> int:
     "DELETE",
     summary="Delete a record",
     auth="bearer",
+    path=RECORD_PATH,
     responses={200: {"type": "object"}, 404: openapi.ERROR, **ERRORS},
 )
 @endpoint("GET", "PATCH", "DELETE")
 @authenticated
 def record(request: HttpRequest, caller: Caller, collection: str, record_id: str) -> HttpResponse:
-    batch.check_record(collection, record_id, "")
     if request.method != "GET":
         caller.require("member")
     with SyncStore.of_node(caller.identity) as store:
         if request.method == "PATCH":
-            fields = Body(request, ("fields",)).document.get("fields")
-            batch.check_fields(fields, "fields")
-            if not fields:
-                raise invalid("fields", "must name at least one field")
+            fields = body(request)["fields"]
+            _check_documents(fields)
             operation = store.put(collection, record_id, fields)
         else:
             if store.get(collection, record_id) is None:
@@ -150,21 +167,26 @@ def record(request: HttpRequest, caller: Caller, collection: str, record_id: str
     "GET",
     summary="A document field: its whole state and its text",
     auth="bearer",
+    path=DOCUMENT_PATH,
     responses={200: DOCUMENT, 404: openapi.ERROR, **ERRORS},
 )
 @openapi.operation(
     "POST",
     summary="Edit a document field; concurrent edits from other nodes join, never conflict",
     auth="bearer",
+    path=DOCUMENT_PATH,
     request=EDIT,
-    responses={200: DOCUMENT, **ERRORS},
+    responses={
+        200: DOCUMENT,
+        409: {**openapi.ERROR, "description": "the splice reaches past the end of the text"},
+        **ERRORS,
+    },
 )
 @endpoint("GET", "POST")
 @authenticated
 def document(
     request: HttpRequest, caller: Caller, collection: str, record_id: str, field: str
 ) -> JsonResponse:
-    batch.check_record(collection, record_id, "")
     if request.method == "POST":
         caller.require("member")
     with SyncStore.of_node(caller.identity) as store:
@@ -184,26 +206,25 @@ def _edit(
     """The operation of a POST's edit, None for a GET."""
     if request.method != "POST":
         return None
-    body = Body(request, ("update", "at", "delete", "insert"))
-    if "update" in body:
-        if len(body.document) > 1:
-            raise invalid("update", "comes alone, without a splice's at, delete or insert")
-        update = body.document["update"]
-        if not isinstance(update, str):
-            raise invalid("update", "must be a base64 string")
-        problem = documents.problem({documents.KEY: update})
+    edit = body(request)
+    if "update" in edit:
+        # Whether base64 is a Yjs update no schema can say: the 400 names it all the same.
+        problem = documents.problem({documents.KEY: edit["update"]})
         if problem is not None:
             raise invalid("update", problem.removeprefix(f"{documents.KEY}: "))
-        return store.edit_document(*address, base64.b64decode(update))
-    at = body.integer("at", default=0, minimum=0, maximum=2**31)
-    delete = body.integer("delete", default=0, minimum=0, maximum=2**31)
-    insert = body.document.get("insert", "")
-    if not isinstance(insert, str):
-        raise invalid("insert", "must be a string")
-    if not (delete or insert):
-        raise invalid("body", "an edit is an update, or a splice that deletes or inserts")
+        return store.edit_document(*address, base64.b64decode(edit["update"]))
+    # int(): JSON Schema counts 3.0 as the integer 3.
+    at, delete = int(edit.get("at", 0)), int(edit.get("delete", 0))
     try:
-        return store.splice_document(*address, at=at, delete=delete, insert=insert)
+        return store.splice_document(*address, at=at, delete=delete, insert=edit.get("insert", ""))
     except ValueError as error:
+        # A well-formed splice that does not fit the text as it is now.
         field, _, problem = str(error).partition(": ")
-        raise invalid(field, problem) from None
+        raise ApiError(409, "conflict", f"{field}: {problem}", field=field) from None
+
+
+def _check_documents(fields: dict[str, Any]) -> None:
+    try:
+        batch.check_documents(fields, "fields")
+    except batch.MalformedBatch as refusal:
+        raise invalid(refusal.field, refusal.problem) from None
