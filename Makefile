@@ -32,12 +32,12 @@ image: setup
 wheelhouse: setup
 	scripts/wheelhouse
 
-# lint-imports: the app's dependencies run one way (contracts in app/pyproject.toml); the
+# lint-imports: the app's dependencies run one way (contracts in pyproject.toml); the
 # import graph is quick to build afresh, so no cache is left in the tree.
 lint: setup
 	ruff check .
 	ruff format --check .
-	lint-imports --no-cache app/pyproject.toml
+	lint-imports --no-cache
 	yamllint --strict .
 	ansible-lint
 
