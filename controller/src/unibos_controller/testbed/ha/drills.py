@@ -176,14 +176,7 @@ def measure_database(
     fault_at = time.time()
     ctx.log(f"{label}: {kind} fault of {old}, writing through {target}'s HAProxy")
     try:
-        writer.start()
-        wait_until(
-            lambda: writer.acked_after(0),
-            30,
-            f"a first write through {writer.address}",
-            errors_are_not_yet=True,
-        )
-        time.sleep(BASELINE_S)
+        _start_with_a_baseline(writer)
         fault_at = time.time()
         FAULTS[kind](old, new)
         fault_done = time.time()
@@ -360,14 +353,7 @@ def measure_quorum(ctx: Context, label: str) -> dict[str, Any]:
     fault_at = time.time()
     ctx.log(f"{label}: killing {WITNESS} and {primary}, writing through {survivor}")
     try:
-        writer.start()
-        wait_until(
-            lambda: writer.acked_after(0),
-            30,
-            f"a first write via {survivor}",
-            errors_are_not_yet=True,
-        )
-        time.sleep(BASELINE_S)
+        _start_with_a_baseline(writer)
         fault_at = time.time()
         hard_kill(WITNESS)
         hard_kill(primary)
@@ -430,6 +416,19 @@ def _restart_witness(ctx: Context, label: str) -> dict[str, float]:
     except STEP_FAILURES as error:
         raise HAError(f"{label}: the witness did not rejoin: {error}") from error
     return {"witness_started_at": started, "witness_rejoin_s": round(time.time() - started, 2)}
+
+
+def _start_with_a_baseline(writer: Writer) -> None:
+    """Start `writer`, wait for its first acknowledged write, then let it write for
+    BASELINE_S, so that a fault comes after a stretch of normal writes to compare with."""
+    writer.start()
+    wait_until(
+        lambda: writer.acked_after(0),
+        30,
+        f"a first write through {writer.address}",
+        errors_are_not_yet=True,
+    )
+    time.sleep(BASELINE_S)
 
 
 def _writes_between(writer: Writer, start: float | None, end: float | None) -> dict[str, int]:
