@@ -2,7 +2,7 @@
 how a member that cannot be reached is judged."""
 
 import pytest
-from unibos_controller.testbed.ha import drills, postgres, probe
+from unibos_controller.testbed.ha import beat, drills, postgres, probe
 from unibos_controller.testbed.ha.scenario import HAError
 
 
@@ -36,3 +36,25 @@ def test_an_empty_answer_is_unknown_too(monkeypatch):
     monkeypatch.setattr(postgres, "psql_as_postgres", lambda *args, **kwargs: "")
     with pytest.raises(HAError, match="answered ''"):
         postgres.is_primary("bebop")
+
+
+def test_the_runs_a_beat_sent_are_read_from_its_journal_per_hub(monkeypatch):
+    journals = {
+        "rocksteady": (
+            "1765000000.250000 rocksteady celery[81]: [INFO/MainProcess] Scheduler: "
+            "Sending due task verify-switchover (core.drill)\n"
+            "1765000002.250000 rocksteady celery[81]: [INFO/MainProcess] Scheduler: "
+            "Sending due task verify-switchover (core.drill)\n"
+        ),
+        "bebop": "",
+    }
+    commands = []
+
+    def journal_of(container, *command, **kwargs):
+        commands.append(command)
+        return journals[container]
+
+    monkeypatch.setattr(beat, "exec_in", journal_of)
+    sent = beat.sent_by("verify-switchover", since=1765000000.1)
+    assert sent == {"rocksteady": [1765000000.25, 1765000002.25], "bebop": []}
+    assert all("--since @1765000000" in " ".join(command) for command in commands)

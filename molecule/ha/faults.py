@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """The `ha` scenario's fault injection, run by side_effect.yml between the two verifies.
 
-Four of the test kit's drills (unibos_controller.testbed.ha.drills), one each, in this
+Five of the test kit's drills (unibos_controller.testbed.ha.drills), one each, in this
 order: the witness killed for longer than Patroni's ttl, the quorum lost (the witness
-and the primary hub killed together), a hard kill of the primary hub's container, and
-a SIGKILL of the Redis master. The etcd faults come first: the hard kill and the Redis
-kill then leave the cluster in the state that tests/test_after_failover.py checks.
+and the primary hub killed together), a planned switchover with `unibos-hub failover`
+while beat runs a schedule every two seconds, a hard kill of the primary hub's
+container, and a SIGKILL of the Redis master. The hard kill and the Redis kill come
+last: they leave the cluster in the state that tests/test_after_failover.py checks.
 
 Everything the drills measured goes to the JSON report (--report), which the second
 verify reads (tests/conftest.py, `report`) and asserts on (tests/test_quorum.py,
-tests/test_after_failover.py), together with the containers' ids (so that a verify never
-reads a report about other containers) and Patroni's members afterwards. The exit status
-is 1 when a drill could not be carried out, so the side effect step fails.
+tests/test_switchover.py, tests/test_after_failover.py), together with the containers'
+ids (so that a verify never reads a report about other containers) and Patroni's
+members afterwards. The exit status is 1 when a drill could not be carried out, so the
+side effect step fails.
 
 Usage: molecule/ha/faults.py --report FILE (with the controller's .venv python).
 """
@@ -33,6 +35,7 @@ from unibos_controller.testbed.ha.drills import (
     measure_database,
     measure_quorum,
     measure_redis,
+    measure_scheduled_switchover,
     measure_witness,
 )
 from unibos_controller.testbed.ha.podman import container_id, exists, is_running
@@ -50,16 +53,18 @@ def log(message: str) -> None:
 
 
 def run_drills(ctx: Context) -> dict[str, Any]:
-    """One witness kill, quorum loss, hard kill and Redis master kill, and the cluster after."""
+    """One witness kill, quorum loss, scheduled switchover, hard kill and Redis master kill,
+    and the cluster after."""
     report: dict[str, Any] = {"started_at": time.time(), "ttl_s": ctx.ttl, "errors": []}
     try:
         report["witness"] = measure_witness(ctx, LABEL)
         report["quorum"] = measure_quorum(ctx, LABEL)
+        report["switchover"] = measure_scheduled_switchover(ctx, LABEL)
         report["hard_kill"] = measure_database(ctx, "hard", LABEL, keep_ids=True)
         report["redis"] = measure_redis(ctx, LABEL)
     except STEP_FAILURES as error:
         report["errors"].append(str(error))
-    for part in ("witness", "quorum", "hard_kill", "redis"):
+    for part in ("witness", "quorum", "switchover", "hard_kill", "redis"):
         if report.get(part, {}).get("error"):
             report["errors"].append(f"{part}: {report[part]['error']}")
     report["containers"] = {
@@ -78,6 +83,7 @@ def closing_line(report: dict[str, Any]) -> str:
     """What the side effect shows in Molecule's output: one line of name=value pairs."""
     hard, redis = report.get("hard_kill", {}), report.get("redis", {})
     witness, quorum = report.get("witness", {}), report.get("quorum", {})
+    switchover = report.get("switchover", {})
     rejoin = hard.get("rejoin", {})
     pairs = {
         "old_primary": hard.get("old_primary"),
@@ -97,6 +103,10 @@ def closing_line(report: dict[str, Any]) -> str:
         "quorum_survivor_unknown": quorum.get("survivor_unknown"),
         "quorum_return_s": quorum.get("return_s"),
         "quorum_lost_writes": quorum.get("lost"),
+        "switchover_gap_s": switchover.get("database", {}).get("gap_s"),
+        "switchover_lost_writes": switchover.get("database", {}).get("lost"),
+        "scheduled_runs": switchover.get("runs_taken_effect"),
+        "scheduled_runs_recorded": switchover.get("total_run_count"),
         "ttl_s": report.get("ttl_s"),
     }
     return " ".join(f"{key}={value}" for key, value in pairs.items())

@@ -11,7 +11,10 @@ while restoring the cluster, which raises: the next run could not start from hea
 - witness: SIGKILL of the witness (one etcd voter and one sentinel of three) for a full
   ttl and more, while the writer writes and the probe submits;
 - quorum: SIGKILL of the witness and of the primary hub, the replica hub left alone with
-  one etcd voter of three, until the witness is started again.
+  one etcd voter of three, until the witness is started again;
+- scheduled switchover: a planned switchover with `unibos-hub failover` (the database
+  run `switchover`) while beat runs a schedule every two seconds, which must move to the
+  new leader's beat and run each of its runs once.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from unibos.hub.ha.cluster import Member
 
+from unibos_controller.testbed.ha import beat
 from unibos_controller.testbed.ha.cluster import (
     leader_of,
     patroni_leader,
@@ -74,6 +78,12 @@ PROBE_RESULT_TIMEOUT_S = 90.0
 # and member key the dead hosts held has expired by then, so whatever the survivors
 # would do about it, they have done.
 BEYOND_TTL_S = 10.0
+
+# The scheduled switchover's schedule: its pace, the runs that must take effect before
+# the switchover, and the runs the new leader's beat must send after it.
+SCHEDULE_EVERY_S = 2
+RUNS_BEFORE = 3
+RUNS_AFTER = 3
 
 # How the database runs break the primary (old) in favour of the replica (new).
 FAULTS: dict[str, Callable[[str, str], object]] = {
@@ -405,6 +415,88 @@ def measure_quorum(ctx: Context, label: str) -> dict[str, Any]:
         f"back {result.get('return_s')} s after the witness, lost {result.get('lost')}"
     )
     return result
+
+
+# -- scheduled runs across a switchover ----------------------------------------------
+
+
+def measure_scheduled_switchover(ctx: Context, label: str) -> dict[str, Any]:
+    """A schedule of core.drill every SCHEDULE_EVERY_S seconds while `unibos-hub failover`
+    switches the leader over (the database run `switchover`, writer and all): which hub's
+    beat sent each run, and which runs took effect, once the schedule is disabled and
+    every run it recorded has run. The schedule is removed afterwards."""
+    leader = _healthy_leader(ctx)
+    old, new = leader.name, other_hub(leader.name)
+    name, mark = f"{label}-switchover", f"{label}-switchover-{time.time():.0f}"
+    result: dict[str, Any] = {
+        "kind": "scheduled_switchover",
+        "label": label,
+        "schedule": name,
+        "every_s": SCHEDULE_EVERY_S,
+        "old_leader": old,
+        "new_leader": new,
+    }
+    since = time.time()
+    ctx.log(f"{label}: schedule {name} every {SCHEDULE_EVERY_S} s, beat on {old}")
+    try:
+        beat.add_schedule(old, name, SCHEDULE_EVERY_S, mark)
+        wait_until(
+            lambda: len(beat.runs(old, mark)) >= RUNS_BEFORE,
+            ctx.timeout,
+            f"{RUNS_BEFORE} runs of {name} taking effect with {old} as the leader",
+            interval=1.0,
+        )
+        result["database"] = measure_database(ctx, "switchover", label)
+        switched_at = result["database"]["fault_at"]
+        wait_until(
+            lambda: len(beat.sent_by(name, switched_at)[new]) >= RUNS_AFTER,
+            ctx.timeout,
+            f"{RUNS_AFTER} runs of {name} sent by {new}'s beat after the switchover",
+            interval=1.0,
+        )
+        result.update(_stop_schedule(ctx, new, name, mark))
+        result["sent_by"] = beat.sent_by(name, since)
+        result["switched_at"] = switched_at
+        result["beat_active"] = {hub: beat.beat_active(hub) for hub in HUBS}
+    except STEP_FAILURES as error:
+        result["error"] = str(error)
+    try:
+        beat.remove_schedule(new, name)
+    except HAError as error:
+        raise HAError(f"{label}: could not remove the schedule {name}: {error}") from error
+    sent = {hub: len(times) for hub, times in result.get("sent_by", {}).items()}
+    ctx.log(f"{label}: {result.get('runs_taken_effect')} runs of {name} took effect, sent {sent}")
+    return result
+
+
+def _stop_schedule(ctx: Context, hub: str, name: str, mark: str) -> dict[str, Any]:
+    """Disable schedule NAME, wait until beat has stopped sending it and every run it
+    recorded has taken effect: the recorded count and the runs, read through HUB."""
+    beat.disable_schedule(hub, name)
+    disabled_at = time.time()
+    # Beat reads a change within a few seconds; a run it sent after that would show.
+    quiet_s = 3 * SCHEDULE_EVERY_S
+
+    def recorded_when_quiet() -> dict[str, Any] | None:
+        sent = beat.sent_by(name, disabled_at - SCHEDULE_EVERY_S)
+        last = max((at for times in sent.values() for at in times), default=disabled_at)
+        return beat.schedule(hub, name) if time.time() - last >= quiet_s else None
+
+    recorded = wait_until(recorded_when_quiet, ctx.timeout, f"beat to stop sending {name}")
+
+    def all_taken_effect() -> list[str] | None:
+        found = beat.runs(hub, mark)
+        return found if len(found) >= recorded["total_run_count"] else None
+
+    runs = wait_until(
+        all_taken_effect, ctx.timeout, f"every recorded run of {name} to take effect", interval=1.0
+    )
+    return {
+        "total_run_count": recorded["total_run_count"],
+        "runs": runs,
+        "runs_taken_effect": len(runs),
+        "distinct_runs": len(set(runs)),
+    }
 
 
 def _restart_witness(ctx: Context, label: str) -> dict[str, float]:
