@@ -3,7 +3,10 @@
 
 1. `make up` from a bare base-image container (the dev host is removed first; the base
    image and the wheelhouse are built before the clock starts, as they are cached);
-2. the idempotent re-run of the playbook, and its `changed=` count;
+2. the idempotent re-run of the playbook, its `changed=` count and the tasks it ran; and
+   the same re-run over the podman connection plugin (`podman exec` and `podman cp` per
+   step of a task) instead of the inventory's SSH through `podman exec sshd -i`, the
+   peer the SSH connection is measured against;
 3. memory of each service once the stack is healthy (PostgreSQL counts in Patroni's
    unit): RSS summed over the unit's processes (what `ps` shows) and PSS (shared pages
    split between the forks of a prefork pool, the better estimate of what a Raspberry
@@ -42,6 +45,8 @@ SERVICES = {
     "worker_ocr": "unibos-worker@ocr.service",
     "worker_media": "unibos-worker@media.service",
 }
+# The peer of the re-run: the connection plugin the containers were reached by before.
+PODMAN_CONNECTION = "containers.podman.podman"
 # Raspberry Pi Zero 2 W: 512 MB for the OS and everything a node runs.
 PI_ZERO_MB = 512
 # What a Pi node runs (inventories/production.example): no hub, no hub workers.
@@ -61,9 +66,10 @@ def timed(*cmd: str) -> tuple[float, str]:
     return time.monotonic() - start, out
 
 
-def changed_count(recap: str) -> int:
+def recap_count(recap: str, field: str) -> int:
+    """The `field=` count (ok, changed, ...) of the last PLAY RECAP, over its hosts."""
     summary = recap.rsplit("PLAY RECAP", maxsplit=1)[-1]
-    return sum(int(n) for n in re.findall(r"changed=(\d+)", summary))
+    return sum(int(n) for n in re.findall(rf"\b{field}=(\d+)", summary))
 
 
 def in_host(script: str) -> str:
@@ -113,10 +119,19 @@ def main() -> None:
     run("make", "setup", "image", "wheelhouse")
     run("scripts/dev-host", "remove")
     up_s, _ = timed("make", "up")
-    rerun_s, recap = timed("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
-    rerun_changed = changed_count(recap)
+    playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
+    rerun_s, recap = timed(*playbook)
+    rerun_changed, rerun_tasks = recap_count(recap, "changed"), recap_count(recap, "ok")
+    podman_s, podman_recap = timed(*playbook, "-e", f"ansible_connection={PODMAN_CONNECTION}")
     print(f"make up from a bare image: {up_s:.1f} s")
-    print(f"idempotent re-run:         {rerun_s:.1f} s, changed={rerun_changed}")
+    print(
+        f"idempotent re-run:         {rerun_s:.1f} s, changed={rerun_changed}, "
+        f"{rerun_tasks} tasks, {rerun_s / rerun_tasks:.3f} s per task"
+    )
+    print(
+        f"the same over {PODMAN_CONNECTION}: {podman_s:.1f} s, "
+        f"changed={recap_count(podman_recap, 'changed')} ({podman_s / rerun_s:.1f}x the SSH re-run)"
+    )
 
     wait_healthy()
     time.sleep(10)  # let the workers' pools and gunicorn settle after their first requests
@@ -136,6 +151,9 @@ def main() -> None:
         "up_s": f"{up_s:.1f}",
         "rerun_s": f"{rerun_s:.1f}",
         "rerun_changed": str(rerun_changed),
+        "rerun_tasks": str(rerun_tasks),
+        "rerun_podman_s": f"{podman_s:.1f}",
+        "rerun_podman_ratio": f"{podman_s / rerun_s:.2f}",
         **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
         "pss_mb_pi_node": f"{pi_pss:.1f}",
         "pss_mb_host": f"{total_pss:.1f}",
