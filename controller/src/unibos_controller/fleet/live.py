@@ -20,11 +20,11 @@ RESULT_EVENTS = {
 }
 
 
-def host_line(host: HostProgress, width: int) -> str:
+def host_line(host: HostProgress, width: int, name_width: int = 0) -> str:
     counts = " ".join(f"{name}={getattr(host, name)}" for name in COUNTERS[:3])
     if host.unreachable:
         counts += " unreachable"
-    line = f"{host.host}  {counts}  {host.task or 'waiting'}"
+    line = f"{host.host.ljust(name_width)}  {counts}  {host.task or 'waiting'}"
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 
 
@@ -66,7 +66,9 @@ class View:
 
     def _redraw(self) -> None:
         width = shutil.get_terminal_size().columns
-        lines = [host_line(host, width) for _, host in sorted(self.progress.hosts.items())]
+        hosts = [host for _, host in sorted(self.progress.hosts.items())]
+        name_width = max(len(host.host) for host in hosts)
+        lines = [host_line(host, width, name_width) for host in hosts]
         # Up over the lines drawn last time, then each line rewritten and cleared to its end.
         moves = f"\x1b[{self._drawn}F" if self._drawn else ""
         self.stream.write(moves + "".join(f"{line}\x1b[K\n" for line in lines))
