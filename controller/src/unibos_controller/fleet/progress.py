@@ -16,6 +16,8 @@ EXIT_FAILED = 1
 EXIT_BAD_ARGUMENTS = 2
 EXIT_RUN_DID_NOT_START = 3
 EXIT_UNREACHABLE = 4
+# The shell's convention for a command ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 # The counters of Ansible's own recap, in its order; `ok` includes `changed`, as there.
 COUNTERS = ("ok", "changed", "failed", "unreachable", "skipped")
@@ -27,6 +29,10 @@ STATS_KEYS = {
     "unreachable": "dark",
     "skipped": "skipped",
 }
+
+
+# The events that end a task on a host.
+RESULTS = ("runner_on_ok", "runner_on_failed", "runner_on_unreachable", "runner_on_skipped")
 
 
 @dataclass
@@ -41,6 +47,9 @@ class HostProgress:
     # Whether any event named this host: a host in the limit that no play targets ends
     # as "not run" rather than "ok".
     seen: bool = False
+    # A task started on the host and not finished yet: at the end of a run, only if the
+    # run was cancelled under it.
+    running: bool = False
 
     @property
     def status(self) -> str:
@@ -50,11 +59,13 @@ class HostProgress:
             return "unreachable"
         if not self.seen:
             return "not run"
+        if self.running:
+            return "unfinished"
         return "changed" if self.changed else "ok"
 
     def row(self) -> dict[str, Any]:
         document = asdict(self)
-        del document["seen"], document["task"]
+        del document["seen"], document["task"], document["running"]
         return {**document, "status": self.status}
 
 
@@ -87,32 +98,27 @@ class Progress:
             return None
         host = self.host(name)
         host.seen = True
-        task = data.get("task") or ""
+        # Every event of a host says where it is; the results below also count.
+        if data.get("task"):
+            host.task = data["task"]
         if kind == "runner_on_start":
-            host.task = task
-        elif kind == "runner_on_ok":
-            host.task = task
+            host.running = True
+        elif kind in RESULTS:
+            host.running = False
+        if kind == "runner_on_ok":
             host.ok += 1
             if (data.get("res") or {}).get("changed"):
                 host.changed += 1
         elif kind == "runner_on_failed":
-            host.task = task
             # An ignored failure counts as ok, as in Ansible's recap.
             if data.get("ignore_errors"):
                 host.ok += 1
             else:
                 host.failed += 1
         elif kind == "runner_on_unreachable":
-            host.task = task
             host.unreachable += 1
         elif kind == "runner_on_skipped":
-            host.task = task
             host.skipped += 1
-        else:
-            # Per-item and other events say where the host is, not a result of its own.
-            if task:
-                host.task = task
-            return name
         return name
 
     def _apply_stats(self, data: dict[str, Any]) -> None:
@@ -122,6 +128,7 @@ class Progress:
         for name in names:
             host = self.host(name)
             host.seen = True
+            host.running = False
             for counter, key in STATS_KEYS.items():
                 setattr(host, counter, int((data.get(key) or {}).get(name, 0)))
         self.final = True

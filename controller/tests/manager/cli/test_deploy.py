@@ -2,10 +2,15 @@
 (the command always runs playbooks/site.yml; its body takes the playbook)."""
 
 import json
+import signal
+import subprocess
+import sys
+import threading
 
 import pytest
 from click.testing import CliRunner
 from unibos_controller.cli.manager import cli, deploy
+from unibos_controller.testbed.waiting import wait_until
 
 PLAYBOOK = """\
 - name: A small play for the deploy command
@@ -77,6 +82,24 @@ def test_a_failed_host_wins_over_an_unreachable_one_exit_1_with_the_recap_and_js
     }
 
 
+@pytest.mark.usefixtures("state")
+def test_check_mode_and_tags_reach_ansible(tmp_path, inventory, hosts, capsys):
+    playbook = tmp_path / "tagged.yml"
+    playbook.write_text(
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - {name: Tagged, ansible.builtin.command: 'true', tags: [picked]}\n"
+        "    - {name: Untagged, ansible.builtin.command: 'true'}\n"
+    )
+    hosts_file = inventory({"fleet": [hosts[0]]})
+    assert run(playbook, hosts_file, limit=hosts[0], check=True, tags="picked", as_json=True) == 0
+    *events, recap = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert recap["recap"][0]["skipped"] == 1
+    outcomes = ("runner_on_ok", "runner_on_skipped", "runner_on_failed")
+    results = [e for e in events if e["event"] in outcomes]
+    # Only the tagged task ran, and in check mode the command module runs nothing.
+    assert [(e["task"], e["event"]) for e in results] == [("Tagged", "runner_on_skipped")]
+
+
 def test_a_limit_that_matches_nothing_is_refused_before_anything_runs(
     playbook, inventory, state, hosts, capsys
 ):
@@ -109,7 +132,8 @@ def test_the_help_documents_the_exit_codes():
     result = CliRunner().invoke(cli, ["deploy", "--help"])
     assert result.exit_code == 0
     for line in ("0  every host ok", "1  a host failed", "2  bad arguments",
-                 "3  the run could not start", "4  a host was unreachable"):  # fmt: skip
+                 "3  the run could not start", "4  a host was unreachable",
+                 "130  interrupted"):  # fmt: skip
         assert line in result.output
 
 
@@ -127,3 +151,38 @@ def test_the_inventory_comes_from_the_option_the_environment_the_config_file_or_
     assert manager.default_inventory() == config.parent / "fleet" / "hosts.yml"
     monkeypatch.setenv("UNIBOS_INVENTORY", "/srv/inventory")
     assert str(manager.default_inventory()) == "/srv/inventory"
+
+
+@pytest.mark.usefixtures("state")
+def test_ctrl_c_cancels_the_run_and_still_prints_the_recap_exit_130(tmp_path, inventory, hosts):
+    playbook = tmp_path / "slow.yml"
+    playbook.write_text(
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - {name: Take long, ansible.builtin.command: sleep 60}\n"
+    )
+    hosts_file = inventory({"fleet": [hosts[0]]})
+    # SIGINT's default handler put back: a process started from a non-interactive shell
+    # may inherit it ignored.
+    program = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from pathlib import Path\nfrom unibos_controller.cli.manager import deploy\n"
+        "deploy.run(Path(sys.argv[1]), Path(sys.argv[2]), everything=True, group=None,"
+        " limit=None, check=False, diff=False, tags=None, as_json=True)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", program, str(playbook), str(hosts_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: any("runner_on_start" in line for line in lines), 30, "the task")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+    finally:
+        process.kill()
+    reader.join(timeout=5)
+    recap = json.loads(lines[-1])["recap"]
+    assert [(row["host"], row["status"]) for row in recap] == [(hosts[0], "unfinished")]

@@ -73,6 +73,16 @@ def test_a_host_no_event_named_is_in_the_recap_as_not_run():
     assert [row["status"] for row in run.recap()] == ["ok", "not run"]
 
 
+def test_a_host_whose_task_never_ended_is_unfinished_in_the_recap():
+    # A cancelled run (Ctrl-C) has no playbook_on_stats.
+    run = Progress.of(["a", "b"])
+    run.fold(event("runner_on_start", "a"))
+    run.fold(event("runner_on_start", "b"))
+    run.fold(event("runner_item_on_ok", "a"))
+    run.fold(event("runner_on_ok", "b", res={}))
+    assert [row["status"] for row in run.recap()] == ["unfinished", "ok"]
+
+
 def test_an_ignored_failure_counts_as_ok_and_a_real_one_as_failed():
     run = Progress.of(["a"])
     run.fold(event("runner_on_failed", "a", ignore_errors=True, res={"failed": True}))

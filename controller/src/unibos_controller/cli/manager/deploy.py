@@ -17,7 +17,8 @@ Exit codes:
   1  a host failed (wins over 4 when both happen)
   2  bad arguments, or --group/--limit matches no host (nothing ran)
   3  the run could not start or did not run (ansible-runner or ansible-playbook error)
-  4  a host was unreachable (and none failed)"""
+  4  a host was unreachable (and none failed)
+  130  interrupted (Ctrl-C): the run is cancelled, the recap shows how far it got"""
 
 
 @click.command(epilog=EXIT_CODES)
@@ -103,6 +104,10 @@ def run(
         view.finish()
         click.echo(f"error: {error}", err=True)
         raise SystemExit(progress.EXIT_RUN_DID_NOT_START) from None
+    except KeyboardInterrupt:
+        view.finish()
+        click.echo("interrupted: the run was cancelled", err=True)
+        raise SystemExit(progress.EXIT_INTERRUPTED) from None
     view.finish()
     if not as_json:
         click.echo(f"artifacts: {result.artifacts}", err=True)
