@@ -77,12 +77,20 @@ def _run(
         return True
 
     counted = 0
+    broken: list[BaseException] = []
 
     def consume() -> None:
         nonlocal counted
         while (event := events.get()) is not _DONE:
             counted += 1
-            consumer(event)
+            if broken:
+                # The consumer failed: keep draining so the queue does not grow, but
+                # hand it nothing more; its error is raised once the run has ended.
+                continue
+            try:
+                consumer(event)
+            except Exception as error:
+                broken.append(error)
 
     follower = threading.Thread(target=consume, name=f"unibos-manager-{kind}-events")
     follower.start()
@@ -117,6 +125,8 @@ def _run(
     # marker comes after the last event.
     events.put(_DONE)
     follower.join()
+    if broken:
+        raise broken[0]
     if runner.status == "error":
         raise RunDidNotStart(
             f"ansible-runner could not run ansible (status error); see {runner.config.artifact_dir}"

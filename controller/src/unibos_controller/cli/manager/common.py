@@ -27,9 +27,12 @@ def open_inventory(path: Path) -> Inventory:
 
 def group(inventory: Inventory, name: str) -> list[str]:
     try:
-        return inventory.group(name)
+        hosts = inventory.group(name)
     except InventoryError as error:
         raise bad_arguments(error) from None
+    if not hosts:
+        raise bad_arguments(ValueError(f"the group {name!r} of {inventory.path} has no hosts"))
+    return hosts
 
 
 def command_on(inventory: Inventory, pattern: str, command: str) -> dict[str, dict[str, Any]]:
