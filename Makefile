@@ -52,8 +52,9 @@ test-contract: setup
 	cd app && pytest tests/contract -o junit_family=legacy \
 		--junitxml=$(CURDIR)/.test-results/contract.xml
 
-# The controller package's own tests (its kit's parts that need no servers).
-test-controller: setup
+# The controller package's own tests: its kit's parts that need no servers, and
+# unibos-manager's, which run ansible-runner against podman containers of the base image.
+test-controller: setup image
 	rm -f .test-results/controller.xml
 	pytest controller/tests --junitxml=$(CURDIR)/.test-results/controller.xml
 

@@ -1,0 +1,1 @@
+"""The operator CLIs of the controller: one package per CLI, one module per subcommand."""
