@@ -7,6 +7,10 @@ After the side effect these hold again: the fault's recovery must come back to h
 """
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import HUBS, MEMBERS, WITNESS, wait_for
@@ -20,6 +24,8 @@ from unibos_controller.testbed.ha.scenario import (
     SENTINEL_MASTER,
     SENTINEL_PORT,
 )
+
+MANAGER = Path(sys.executable).with_name("unibos-manager")
 
 # Roles settle for a moment after a converge or a recovery (a new standby becomes the
 # synchronous one at Patroni's next loop; a replica's link comes up): wait, then assert.
@@ -132,3 +138,22 @@ def test_etcd_is_healthy_with_three_members(cluster):
     assert health.rc == 0, report
     assert report.count("is healthy") == 3, report
     assert "unhealthy" not in report
+
+
+def test_unibos_manager_hubs_lists_the_leader_and_a_streaming_standby(cluster):
+    """From the controller, over Molecule's inventory: one row per hub, both healthy."""
+
+    def listed():
+        done = subprocess.run(
+            [str(MANAGER), "-i", os.environ["MOLECULE_INVENTORY_FILE"], "hubs", "--json"],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, f"exit {done.returncode}: {done.stdout}{done.stderr}"
+        return json.loads(done.stdout)
+
+    rows = wait_for(listed, SETTLE_S, "`unibos-manager hubs` showing both hubs healthy")
+    assert sorted(row["host"] for row in rows) == sorted(HUBS)
+    assert sorted(row["role"] for row in rows) == ["leader", "sync_standby"], rows
+    assert all(row["status"] == "healthy" for row in rows), rows
+    leader = next(row for row in rows if row["role"] == "leader")
+    assert leader["host"] == cluster.leader()
