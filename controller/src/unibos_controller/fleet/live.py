@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from typing import Any, TextIO
 
-from unibos_controller.fleet.progress import COUNTERS, HostProgress, Progress, trimmed
+from unibos_controller.fleet.progress import COUNTERS, HostProgress, Progress, message, trimmed
 
 RECAP_COLUMNS = ("HOST", "OK", "CHANGED", "FAILED", "UNREACHABLE", "SKIPPED", "STATUS")
 # Events that end a task on a host: the plain (non-terminal) output prints these only.
@@ -43,8 +44,18 @@ class View:
     """Shows the progress of one run on `stream`; `event` is called for every event, in
     order, from the one thread that consumes the run's events."""
 
-    def __init__(self, stream: TextIO, progress: Progress, *, as_json: bool = False) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        progress: Progress,
+        *,
+        as_json: bool = False,
+        messages: TextIO | None = None,
+    ) -> None:
         self.stream = stream
+        # Ansible's own messages (an error that kept the playbook from running, a warning)
+        # go here as they come, so that a run that did not start says why.
+        self.messages = messages if messages is not None else sys.stderr
         self.progress = progress
         self.as_json = as_json
         self.live = not as_json and stream.isatty()
@@ -52,6 +63,9 @@ class View:
 
     def event(self, event: dict[str, Any]) -> None:
         host = self.progress.fold(event)
+        if not self.as_json and (text := message(event)) is not None:
+            self.messages.write(text + "\n")
+            self.messages.flush()
         if self.as_json:
             self.stream.write(json.dumps(trimmed(event)) + "\n")
         elif self.live:

@@ -7,6 +7,7 @@ host, task, play and the module's result `res`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -159,6 +160,20 @@ EVENT_DATA_KEYS = ("host", "task", "task_action", "play", "playbook")
 RESULT_KEYS = ("changed", "failed", "skipped", "unreachable", "msg", "rc")
 
 
+# Events that carry Ansible's own messages (an error that stops the playbook before any
+# task, a warning) in their `stdout` and nothing in event_data.
+MESSAGE_EVENTS = ("verbose", "warning", "error", "deprecated")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def message(event: dict[str, Any]) -> str | None:
+    """The text of a message event (ANSI colours removed), or None."""
+    if event.get("event") not in MESSAGE_EVENTS:
+        return None
+    text = _ANSI.sub("", event.get("stdout") or "").strip()
+    return text or None
+
+
 def trimmed(event: dict[str, Any]) -> dict[str, Any]:
     """The event as `deploy --json` prints it: what happened, where, and its outcome."""
     data = event.get("event_data") or {}
@@ -175,6 +190,8 @@ def trimmed(event: dict[str, Any]) -> dict[str, Any]:
         status = {key: result[key] for key in RESULT_KEYS if key in result}
         if status:
             document["result"] = status
+    if (text := message(event)) is not None:
+        document["stdout"] = text
     if event.get("event") == "playbook_on_stats":
         document["stats"] = {key: data.get(key) or {} for key in STATS_KEYS.values()}
     return document

@@ -1,6 +1,7 @@
 """What deploy shows: the live lines on a terminal, plain lines elsewhere, the recap."""
 
 import io
+import json
 
 from unibos_controller.fleet.live import View, host_line, recap_table
 from unibos_controller.fleet.progress import HostProgress, Progress
@@ -55,3 +56,18 @@ def test_the_recap_table_aligns_its_columns():
         recap_table(rows).splitlines()[1]
         == "unibos-dev  17  0        1       0            0        failed"
     )
+
+
+def test_ansibles_own_messages_are_shown_so_a_run_that_did_not_start_says_why():
+    error = {
+        "event": "verbose",
+        "stdout": "\x1b[0;31mERROR! the role 'nosuch' was not found\x1b[0m",
+    }
+    log, messages = io.StringIO(), io.StringIO()
+    view = View(log, Progress.of(["a"]), messages=messages)
+    view.event(error)
+    assert messages.getvalue() == "ERROR! the role 'nosuch' was not found\n"
+
+    lines = io.StringIO()
+    View(lines, Progress.of(["a"]), as_json=True).event(error)
+    assert json.loads(lines.getvalue())["stdout"] == "ERROR! the role 'nosuch' was not found"
