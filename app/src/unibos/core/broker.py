@@ -11,6 +11,10 @@ from redis.sentinel import Sentinel
 
 # Health answers within a load balancer's probe timeout even when Redis hangs.
 TIMEOUT_SECONDS = 2.0
+# Sentinels answer from the hubs' own network within milliseconds. redis-py asks them in
+# turn; a dead one (its host gone: no refusal, only silence) costs this much before the
+# next is asked, which must leave the rest of a health check inside TIMEOUT_SECONDS.
+SENTINEL_TIMEOUT_SECONDS = 0.5
 
 
 def redis_client() -> redis.Redis:
@@ -35,8 +39,8 @@ def redis_client() -> redis.Redis:
             config["sentinels"],
             sentinel_kwargs={
                 "password": config["password"] or None,
-                "socket_connect_timeout": TIMEOUT_SECONDS,
-                "socket_timeout": TIMEOUT_SECONDS,
+                "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS,
+                "socket_timeout": SENTINEL_TIMEOUT_SECONDS,
             },
         )
         return sentinel.master_for(config["master"], **options)
