@@ -29,6 +29,17 @@ def ticking(hosts):
         check=True,
         capture_output=True,
     )
+
+    def ticks_logged():
+        journal = subprocess.run(
+            ["podman", "exec", hosts[0], "journalctl", "-u", "unibos-hub", "-o", "cat"],
+            capture_output=True,
+            text=True,
+        )
+        return len(ticks(journal.stdout.splitlines())) >= 4
+
+    # Until then, the last lines of the unit's journal include systemd's "Started ...".
+    wait_until(ticks_logged, 30, "4 ticks in the journal")
     return hosts[0]
 
 
