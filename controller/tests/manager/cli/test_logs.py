@@ -33,6 +33,7 @@ def ticking(hosts):
     def ticks_logged():
         journal = subprocess.run(
             ["podman", "exec", hosts[0], "journalctl", "-u", "unibos-hub", "-o", "cat"],
+            check=True,
             capture_output=True,
             text=True,
         )
