@@ -7,7 +7,15 @@
    the same re-run over the podman connection plugin (`podman exec` and `podman cp` per
    step of a task) instead of the inventory's SSH through `podman exec sshd -i`, the
    peer the SSH connection is measured against;
-3. memory of each service once the stack is healthy (PostgreSQL counts in Patroni's
+3. the same re-run through `unibos-manager deploy --all --json`, and how long each of its
+   JSON event lines took from the event's creation in Ansible's callback (`created`) to
+   this script reading it: the manager's live view is updated within a second of each
+   event when this stays under 1000 ms;
+4. `unibos-dev build` in a fresh clone of the checkout: each target's bundle size and
+   build seconds per arch, first with an empty unibos-dev wheel cache (`all`: every
+   dependency resolved and built or fetched again; pip's own download cache stays as it
+   is), then each target alone from the warm cache;
+5. memory of each service once the stack is healthy (PostgreSQL counts in Patroni's
    unit): RSS summed over the unit's processes (what `ps` shows) and PSS (shared pages
    split between the forks of a prefork pool, the better estimate of what a Raspberry
    Pi must hold), and the sum of what a Pi node runs: its API, its sync agent and its
@@ -19,12 +27,19 @@ Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo ro
 
 from __future__ import annotations
 
+import datetime
+import json
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from figures import percentile
+from unibos_controller.bundles.builder import TARGETS
+from unibos_controller.bundles.wheels import ARCHES
 from unibos_controller.testbed.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +79,64 @@ def timed(*cmd: str) -> tuple[float, str]:
     start = time.monotonic()
     out = run(*cmd)
     return time.monotonic() - start, out
+
+
+def manager_rerun() -> tuple[float, list[dict], list[float]]:
+    """`unibos-manager deploy --all --json`: seconds, its recap, and per event line the
+    milliseconds from the event's creation to this process reading the line."""
+    latencies = []
+    recap = []
+    start = time.monotonic()
+    with subprocess.Popen(
+        ["unibos-manager", "-i", "inventories/dev", "deploy", "--all", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as manager:
+        for line in manager.stdout:
+            read_at = datetime.datetime.now(datetime.UTC)
+            record = json.loads(line)
+            if "recap" in record:
+                recap = record["recap"]
+            elif record.get("created"):
+                # ansible-runner stamps events with naive UTC times.
+                created = datetime.datetime.fromisoformat(record["created"])
+                created = created.replace(tzinfo=created.tzinfo or datetime.UTC)
+                latencies.append((read_at - created).total_seconds() * 1000)
+    seconds = time.monotonic() - start
+    if manager.returncode != 0:
+        sys.exit(f"bench/deploy: unibos-manager deploy exited {manager.returncode}")
+    return seconds, recap, latencies
+
+
+def bundle_builds() -> dict[str, float]:
+    """Build seconds and sizes of every bundle, per arch: cold cache (all), warm (each)."""
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="bench-bundles-") as scratch:
+        clone = Path(scratch) / "unibos"
+        run("git", "clone", "-q", str(ROOT), str(clone))
+        env = {**os.environ, "UNIBOS_DEV_CACHE": str(Path(scratch) / "cache")}
+
+        def build(target: str, arch: str) -> float:
+            start = time.monotonic()
+            done = subprocess.run(
+                ["unibos-dev", "build", target, "--arch", arch],
+                cwd=clone, env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if done.returncode != 0:
+                sys.exit(f"bench/deploy: unibos-dev build {target} --arch {arch}:\n{done.stderr}")
+            return time.monotonic() - start
+
+        for arch in ARCHES:
+            figures[f"build_s_all_cold_{arch}"] = build("all", arch)
+            for target in TARGETS:
+                # A bundle of this commit is kept: remove it so that it is built again.
+                for bundle in (clone / "build" / target).glob(f"*-{arch}.tar.gz"):
+                    bundle.unlink()
+                figures[f"build_s_{target}_{arch}"] = build(target, arch)
+                (bundle,) = (clone / "build" / target).glob(f"*-{arch}.tar.gz")
+                figures[f"bundle_mb_{target}_{arch}"] = bundle.stat().st_size / 1e6
+    return figures
 
 
 def recap_count(recap: str, field: str) -> int:
@@ -132,6 +205,24 @@ def main() -> None:
         f"the same over {PODMAN_CONNECTION}: {podman_s:.1f} s, "
         f"changed={recap_count(podman_recap, 'changed')} ({podman_s / rerun_s:.1f}x the SSH re-run)"
     )
+    manager_s, manager_recap, latencies = manager_rerun()
+    manager_changed = sum(row["changed"] for row in manager_recap)
+    event_p99_ms = percentile(latencies, 0.99)
+    print(
+        f"the same through unibos-manager: {manager_s:.1f} s, changed={manager_changed} "
+        f"({manager_s / rerun_s:.2f}x ansible-playbook); event to line over "
+        f"{len(latencies)} events: p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p99 {event_p99_ms:.0f} ms, max {max(latencies):.0f} ms (goal: under 1000 ms)"
+    )
+    builds = bundle_builds()
+    cold = ", ".join(f"{arch} {builds['build_s_all_cold_' + arch]:.0f} s" for arch in ARCHES)
+    print(f"{'bundle':<14}{'arch':>6}{'MB':>8}{'build s':>9}   (warm cache; all, cold: {cold})")
+    for arch in ARCHES:
+        for target in TARGETS:
+            print(
+                f"{target:<14}{arch:>6}{builds[f'bundle_mb_{target}_{arch}']:>8.1f}"
+                f"{builds[f'build_s_{target}_{arch}']:>9.1f}"
+            )
 
     wait_healthy()
     time.sleep(10)  # let the workers' pools and gunicorn settle after their first requests
@@ -154,6 +245,11 @@ def main() -> None:
         "rerun_tasks": str(rerun_tasks),
         "rerun_podman_s": f"{podman_s:.1f}",
         "rerun_podman_ratio": f"{podman_s / rerun_s:.2f}",
+        "manager_rerun_s": f"{manager_s:.1f}",
+        "manager_rerun_changed": str(manager_changed),
+        "manager_rerun_ratio": f"{manager_s / rerun_s:.2f}",
+        "event_to_line_p99_ms": f"{event_p99_ms:.0f}",
+        **{name: f"{value:.1f}" for name, value in builds.items()},
         **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
         "pss_mb_pi_node": f"{pi_pss:.1f}",
         "pss_mb_host": f"{total_pss:.1f}",
