@@ -30,8 +30,9 @@ from unibos_controller.fleet.inventory import Inventory, InventoryError
 def deploy(target: str, host: str, inventory: Path | None, arch: str, as_json: bool) -> None:
     """Build TARGET's bundle of HEAD for ARCH (kept when this commit's is built already),
     then run playbooks/site.yml on HOST only with app_bundle set to it: what
-    `unibos-manager deploy --limit HOST -e app_bundle=...` would do, live lines and recap
-    included. A HOST that is not in the inventory is refused (exit 2) before building."""
+    `unibos-manager deploy --limit HOST` runs (its code: live lines, recap, exit codes),
+    installing from that bundle. A HOST that is not in the inventory is refused (exit 2)
+    before building."""
     checkout = common.checkout()
     inventory_path = (inventory or manager.default_inventory()).resolve()
     try:
