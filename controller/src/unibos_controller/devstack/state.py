@@ -81,7 +81,8 @@ class State:
         """The file of the secret `name`, generated the first time it is asked for."""
         path = self.secrets_dir / name
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(32) + "\n")
+            # 64 characters: the settings checks want a SECRET_KEY of 50 or more.
+            path.write_text(secrets.token_urlsafe(48) + "\n")
             path.chmod(0o600)
         return path
 
