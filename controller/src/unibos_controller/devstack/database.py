@@ -20,6 +20,7 @@ from pathlib import Path
 
 from psycopg import sql
 
+from unibos_controller.devstack.processes import foreground
 from unibos_controller.devstack.state import SIDES, Ports, Side, State
 from unibos_controller.testbed.servers import PostgreSQL, free_port, postgresql_tool
 
@@ -148,12 +149,9 @@ def environment(state: State, side: Side, stack_ports: Ports) -> dict[str, str]:
 def django_admin(state: State, side: Side, stack_ports: Ports, args: list[str]) -> int:
     """django-admin ARGS with the side's settings (as `unibos-manage SIDE ARGS` on a
     host), its terminal the caller's; its exit code."""
-    return subprocess.run(
-        [DJANGO_ADMIN, *args],
-        env=environment(state, side, stack_ports),
-        cwd=state.root,
-        check=False,
-    ).returncode
+    return foreground(
+        [DJANGO_ADMIN, *args], env=environment(state, side, stack_ports), cwd=state.root
+    )
 
 
 def _superuser_environment(server: PostgreSQL) -> dict[str, str]:

@@ -4,8 +4,9 @@ that says how each set of checks runs; this only names them
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from unibos_controller.devstack.processes import foreground
 
 TEST_TARGETS = {
     "all": "test",
@@ -22,4 +23,4 @@ TEST_TARGETS = {
 def run(checkout: Path, names: list[str]) -> int:
     """make TARGET... in `checkout`, its output the caller's; make's exit code."""
     targets = [TEST_TARGETS[name] for name in names]
-    return subprocess.run(["make", "-C", str(checkout), *targets], check=False).returncode
+    return foreground(["make", "-C", str(checkout), *targets])

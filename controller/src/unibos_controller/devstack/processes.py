@@ -157,3 +157,21 @@ def run_to_end(
 def executable(name: str) -> str:
     """A console script of this environment (.venv/bin), whether or not it is on PATH."""
     return str(Path(sys.executable).with_name(name))
+
+
+def foreground(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> int:
+    """`command` on the caller's terminal (make, Django's shell); its exit code.
+
+    A Ctrl-C in the terminal reaches the command, which decides what it means (the
+    shell drops the line, make stops its recipe and exits non-zero): here it is
+    swallowed by a handler that does nothing, so that this process neither kills the
+    command nor ends before it. A handler, not SIG_IGN: an ignored signal would stay
+    ignored in the command after exec, a handler is reset to the default.
+    """
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: None)
+    try:
+        return subprocess.run(command, env=env, cwd=cwd, check=False).returncode
+    finally:
+        signal.signal(signal.SIGINT, previous)
