@@ -3,7 +3,9 @@ bundles come from its HEAD, the build/ it writes is the clone's), the bundles bu
 once per session, and the CLI run from a directory as a developer would."""
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,29 @@ def clone(into):
         ["git", "clone", "-q", "--shared", str(TOOLS_ROOT), str(into)], check=True, timeout=120
     )
     return into
+
+
+def reachable_clone():
+    """A clone under a directory that PostgreSQL, run as its own user when the tests run
+    as root, can reach (pytest's tmp_path is readable by its owner only); its path and
+    the directory to remove."""
+    base = Path(tempfile.mkdtemp(prefix="unibos-dev-test-"))
+    base.chmod(0o755)
+    return clone(base / "unibos"), base
+
+
+@pytest.fixture
+def fresh_checkout(tmp_path):
+    """A clone of this checkout's HEAD of the test's own, with no build/."""
+    return clone(tmp_path / "unibos")
+
+
+@pytest.fixture
+def stack_checkout():
+    """A clone of this checkout of its own for `unibos-dev run` and `db` (.dev-state/ in it)."""
+    checkout, base = reachable_clone()
+    yield checkout
+    shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

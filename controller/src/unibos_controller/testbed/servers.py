@@ -25,7 +25,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _postgresql_tool(name: str) -> str:
+def postgresql_tool(name: str) -> str:
     candidate = POSTGRESQL_BIN / name
     if candidate.exists():
         return str(candidate)
@@ -48,6 +48,16 @@ class PostgreSQL:
         subprocess.run(command, check=True, capture_output=True, user=self.run_as)
 
     def start(self) -> None:
+        self.initialise()
+        self.launch()
+
+    @property
+    def initialised(self) -> bool:
+        """A cluster is in `directory` already (kept between runs by `unibos-dev run`)."""
+        return (self.directory / "data" / "PG_VERSION").exists()
+
+    def initialise(self) -> None:
+        """A new cluster in `directory` (which must not exist), with a new password."""
         self.password = secrets.token_urlsafe(16)
         self.directory.mkdir(mode=0o700)
         password_file = self.directory / "pwfile"
@@ -55,22 +65,27 @@ class PostgreSQL:
         if self.run_as:
             shutil.chown(self.directory, self.run_as)
             shutil.chown(password_file, self.run_as)
-        data = self.directory / "data"
         self._run(
-            _postgresql_tool("initdb"), "-D", str(data), "-U", self.user,
+            postgresql_tool("initdb"), "-D", str(self.directory / "data"), "-U", self.user,
             f"--pwfile={password_file}", "--auth=scram-sha-256", "--encoding=UTF8",
             "--no-sync",
         )  # fmt: skip
+
+    def launch(self) -> None:
+        """Start the cluster in `directory` on `port`; its password is the one initdb got."""
+        self.password = (self.directory / "pwfile").read_text()
         options = f"-p {self.port} -h 127.0.0.1 -k {self.directory} -c fsync=off"
         self._run(
-            _postgresql_tool("pg_ctl"), "-D", str(data), "-l", str(self.directory / "log"),
-            "-o", options, "-w", "-t", str(START_TIMEOUT_SECONDS), "start",
+            postgresql_tool("pg_ctl"), "-D", str(self.directory / "data"), "-l",
+            str(self.directory / "log"), "-o", options, "-w", "-t", str(START_TIMEOUT_SECONDS),
+            "start",
         )  # fmt: skip
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "immediate") -> None:
+        """pg_ctl stop: `immediate` for a throwaway cluster, `fast` for one that is kept
+        (no crash recovery at its next start)."""
         self._run(
-            _postgresql_tool("pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate",
-            "stop",
+            postgresql_tool("pg_ctl"), "-D", str(self.directory / "data"), "-m", mode, "stop",
         )  # fmt: skip
 
     def admin_connection(self) -> psycopg.Connection:
@@ -108,6 +123,9 @@ class Redis:
     # The port of the master this server starts as a replica of, on 127.0.0.1.
     replica_of: int | None = None
     process: subprocess.Popen[bytes] | None = None
+    # In a session of its own, so that a Ctrl-C in the terminal does not stop it before
+    # the workers that use it (`unibos-dev run` stops it last).
+    own_session: bool = False
 
     def start(self) -> None:
         self.directory.mkdir()
@@ -124,7 +142,9 @@ class Redis:
             # A replica syncs at once, not after Redis's default 5 s wait for others.
             "repl-diskless-sync-delay 0\n"
         )
-        self.process = _start_and_wait(["redis-server", str(config)], self.directory, self.client())
+        self.process = _start_and_wait(
+            ["redis-server", str(config)], self.directory, self.client(), self.own_session
+        )
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis(
@@ -276,10 +296,13 @@ class SentinelCluster:
 
 
 def _start_and_wait(
-    command: list[str], directory: Path, client: redis.Redis
+    command: list[str], directory: Path, client: redis.Redis, own_session: bool = False
 ) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        command, stdout=(directory / "log").open("wb"), stderr=subprocess.STDOUT
+        command,
+        stdout=(directory / "log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=own_session,
     )
 
     def answers() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -67,8 +68,10 @@ def run(
     diff: bool,
     tags: str | None,
     as_json: bool,
+    extravars: dict[str, Any] | None = None,
 ) -> None:
-    """The command's body with the playbook as a parameter (the tests run their own)."""
+    """The command's body with the playbook as a parameter (the tests run their own), and
+    extra variables (`unibos-dev deploy` gives app_bundle)."""
     if sum(bool(given) for given in (everything, group, limit)) != 1:
         raise click.UsageError("say which hosts: one of --all, --group G or --limit PATTERN")
     # Resolved before anything runs: with a pattern that matches nothing, ansible-runner
@@ -99,6 +102,7 @@ def run(
             tags=tags,
             check=check,
             diff=diff,
+            extravars=extravars,
         )
     except runs.RunDidNotStart as error:
         view.finish()
