@@ -143,9 +143,11 @@ def run_playbook(
     tags: str | None = None,
     check: bool = False,
     diff: bool = False,
+    extravars: dict[str, Any] | None = None,
 ) -> RunResult:
     """Run `playbook` over `inventory`, each event handed to `consumer` on a thread of
-    its own; the artifacts go to <state>/runs/<ident>, the last ARTIFACTS_KEPT kept."""
+    its own; the artifacts go to <state>/runs/<ident>, the last ARTIFACTS_KEPT kept.
+    `extravars` are Ansible's extra vars (-e)."""
     cmdline = " ".join(
         option for option, wanted in (("--check", check), ("--diff", diff)) if wanted
     )
@@ -157,6 +159,7 @@ def run_playbook(
         limit=limit,
         tags=tags,
         cmdline=cmdline or None,
+        extravars=extravars or None,
     )
 
 
