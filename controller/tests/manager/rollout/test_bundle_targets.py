@@ -58,7 +58,7 @@ def test_given_a_version_the_app_role_installs_the_hosts_own_bundle_of_it(
             architecture,
             app_bundle_version="1.2.3",
             app_bundle_dir="/b",
-        )  # fmt: skip
+        )
         == bundle
     )
 
