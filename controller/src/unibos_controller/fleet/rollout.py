@@ -58,7 +58,7 @@ def checked_name(option: str, value: str) -> str:
 
 def rollout_vars(batch: int | str) -> dict[str, Any]:
     """Batches for the node and worker plays; any failed host stops the run."""
-    return {"unibos_rollout_batch": batch, "unibos_rollout_max_fail_percentage": 0}
+    return {"unibos_rollout_batch": batch, "unibos_rollout_stop_on_failure": True}
 
 
 def upgrade_vars(version: str | None, bundles: Path, batch: int | str) -> dict[str, Any]:

@@ -30,12 +30,12 @@ def test_an_upgrade_to_a_version_installs_each_hosts_bundle_of_it_and_stops_at_a
         "app_bundle_version": "1.4.2",
         "app_bundle_dir": str(tmp_path),
         "unibos_rollout_batch": "25%",
-        "unibos_rollout_max_fail_percentage": 0,
+        "unibos_rollout_stop_on_failure": True,
     }
     # Without --to: the wheelhouse's release, as deploy.
     assert rollout.upgrade_vars(None, tmp_path, 2) == {
         "unibos_rollout_batch": 2,
-        "unibos_rollout_max_fail_percentage": 0,
+        "unibos_rollout_stop_on_failure": True,
     }
 
 
