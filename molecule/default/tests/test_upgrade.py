@@ -164,4 +164,6 @@ def test_an_upgrade_to_a_broken_release_stops_and_leaves_the_host_on_a(
     assert stopped["step"] != "unknown task"
     assert "hub" in stopped["step"]
     assert running(stack) == release_a
+    # C no longer counts as installed: no later rollback goes to it.
+    assert not stack.host.file(f"/opt/unibos/releases/{release_c}/.complete").exists
     healthy(stack)
