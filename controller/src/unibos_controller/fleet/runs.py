@@ -69,6 +69,10 @@ def _run(
 ) -> RunResult:
     private = state_dir() / kind
     private.mkdir(parents=True, exist_ok=True)
+    # ansible-runner writes a run's extravars to env/extravars of the private data
+    # directory and reads that file in every later run: an upgrade's app_bundle_version
+    # would stay in force for the next deploy. Each run gets only its own.
+    (private / "env" / "extravars").unlink(missing_ok=True)
     events: queue.Queue[Any] = queue.Queue()
 
     def hand_over(event: dict[str, Any]) -> bool:
@@ -145,9 +149,9 @@ def run_playbook(
     diff: bool = False,
     extravars: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Run `playbook` over `inventory` (with `extravars` as -e), each event handed to
-    `consumer` on a thread of its own; the artifacts go to <state>/runs/<ident>, the
-    last ARTIFACTS_KEPT kept."""
+    """Run `playbook` over `inventory`, each event handed to `consumer` on a thread of
+    its own; the artifacts go to <state>/runs/<ident>, the last ARTIFACTS_KEPT kept.
+    `extravars` are Ansible's extra vars (-e)."""
     cmdline = " ".join(
         option for option, wanted in (("--check", check), ("--diff", diff)) if wanted
     )

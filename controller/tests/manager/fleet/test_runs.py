@@ -67,3 +67,37 @@ def test_artifacts_are_rotated_keeping_the_last_ones(
     hosts_file = inventory({"fleet": [hosts[0]]})
     kept = [runs.run_playbook(playbook, hosts_file, lambda event: None).artifacts for _ in range(2)]
     assert sorted((state / "runs" / "artifacts").iterdir()) == kept[1:]
+
+
+LOCAL_PLAYBOOK = """\
+- name: Print an extra var
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Say which release
+      ansible.builtin.debug:
+        msg: "release={{ app_bundle_version | default('none') }}"
+"""
+
+
+def test_a_runs_extra_vars_do_not_stay_in_force_for_the_next_run(tmp_path, state):
+    # ansible-runner keeps a run's extravars in env/extravars of the private data
+    # directory and applies that file to every later run: an upgrade's version must not
+    # reach the next deploy.
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(LOCAL_PLAYBOOK)
+    hosts_file = tmp_path / "hosts.yml"
+    hosts_file.write_text("all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
+
+    def messages(**options):
+        seen = []
+        result = runs.run_playbook(playbook, hosts_file, seen.append, **options)
+        assert result.status == "successful", result
+        return [
+            event["event_data"]["res"]["msg"]
+            for event in seen
+            if event.get("event") == "runner_on_ok"
+        ]
+
+    assert messages(extravars={"app_bundle_version": "0.1.1"}) == ["release=0.1.1"]
+    assert messages() == ["release=none"]

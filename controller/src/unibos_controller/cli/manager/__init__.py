@@ -14,7 +14,7 @@ import click
 
 # The modules, not their commands: a command imported under its module's name would
 # hide the module (as in unibos.cli.hub).
-from unibos_controller.cli.manager import deploy, hubs, logs, nodes, workers
+from unibos_controller.cli.manager import deploy, hubs, logs, nodes, rollback, upgrade, workers
 from unibos_controller.fleet.runs import REPO_ROOT
 
 CONFIG_FILE = Path("~/.config/unibos/manager.toml")
@@ -53,6 +53,8 @@ def cli(context: click.Context, inventory: Path | None) -> None:
 
 
 cli.add_command(deploy.deploy)
+cli.add_command(upgrade.upgrade)
+cli.add_command(rollback.rollback)
 cli.add_command(hubs.hubs)
 cli.add_command(nodes.nodes)
 cli.add_command(workers.workers)

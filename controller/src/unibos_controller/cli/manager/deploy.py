@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from unibos_controller.fleet import progress, runs
+from unibos_controller.fleet import progress, rollout, runs
 from unibos_controller.fleet.inventory import Inventory, InventoryError
 from unibos_controller.fleet.live import View
 
@@ -70,8 +70,8 @@ def run(
     as_json: bool,
     extravars: dict[str, Any] | None = None,
 ) -> None:
-    """The command's body with the playbook as a parameter (the tests run their own), and
-    extra variables (`unibos-dev deploy` gives app_bundle)."""
+    """The command's body with the playbook as a parameter (the tests run their own);
+    `upgrade`, `rollback` and `unibos-dev deploy` run theirs with extra vars through it."""
     if sum(bool(given) for given in (everything, group, limit)) != 1:
         raise click.UsageError("say which hosts: one of --all, --group G or --limit PATTERN")
     # Resolved before anything runs: with a pattern that matches nothing, ansible-runner
@@ -93,11 +93,17 @@ def run(
         raise SystemExit(progress.EXIT_BAD_ARGUMENTS)
 
     view = View(sys.stdout, progress.Progress.of(hosts), as_json=as_json)
+    failures = rollout.Failures()
+
+    def consume(event: dict[str, Any]) -> None:
+        failures.event(event)
+        view.event(event)
+
     try:
         result = runs.run_playbook(
             playbook,
             inventory.path,
-            view.event,
+            consume,
             limit=None if everything else (group or limit),
             tags=tags,
             check=check,
@@ -113,6 +119,15 @@ def run(
         click.echo("interrupted: the run was cancelled", err=True)
         raise SystemExit(progress.EXIT_INTERRUPTED) from None
     view.finish()
+    recap = view.progress.recap()
+    # Why each failed or unreachable host stopped (a rolled back host: the release and
+    # the step that failed), after the recap.
+    stopped = [row["host"] for row in recap if row["status"] in ("failed", "unreachable")]
+    for line in failures.report(stopped):
+        click.echo(f"error: {line}", err=True)
     if not as_json:
         click.echo(f"artifacts: {result.artifacts}", err=True)
-    raise SystemExit(progress.exit_code(view.progress.recap(), result.status))
+    if failures.refused:
+        # A check play failed: the run stopped before any host was changed.
+        raise SystemExit(progress.EXIT_BAD_ARGUMENTS)
+    raise SystemExit(progress.exit_code(recap, result.status))
