@@ -2,26 +2,13 @@
 systemd (../shared/platform-notes.md), reached by ansible-runner with the podman
 connection, as the dev host and the Molecule hosts are."""
 
-import os
-import subprocess
 import uuid
 
 import pytest
+from unibos_controller.testbed.containers import BASE_IMAGE, booted, podman
 from unibos_controller.testbed.waiting import wait_until
 
-IMAGE = os.environ.get("UNIBOS_BASE_IMAGE", "localhost/unibos-base:bookworm")
 PREFIX = "unibos-mgr-test-"
-
-
-def podman(*args, check=True):
-    return subprocess.run(
-        ["podman", *args], capture_output=True, text=True, check=check, timeout=120
-    )
-
-
-def booted(name):
-    state = podman("exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
-    return state in ("running", "degraded")
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +21,7 @@ def hosts():
             podman(
                 "run", "-d", "--name", name, "--hostname", name, "--privileged",
                 "--systemd=always", "--ulimit", "nofile=4096:4096",
-                "--ulimit", "nproc=4096:4096", IMAGE, "/sbin/init",
+                "--ulimit", "nproc=4096:4096", BASE_IMAGE, "/sbin/init",
             )  # fmt: skip
         for name in names:
             wait_until(lambda name=name: booted(name), 60, f"systemd in {name} up")

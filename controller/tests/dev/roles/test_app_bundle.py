@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from unibos_controller.bundles.wheels import TOOLS_ROOT
+from unibos_controller.testbed.containers import BASE_IMAGE, booted, podman
 from unibos_controller.testbed.waiting import wait_until
 
-IMAGE = os.environ.get("UNIBOS_BASE_IMAGE", "localhost/unibos-base:bookworm")
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
 # The app role alone, as node.yml runs it (the shared facts of roles/unibos first). The
@@ -34,17 +34,6 @@ PLAYBOOK = """\
 """
 
 
-def podman(*args, check=True):
-    return subprocess.run(
-        ["podman", *args], capture_output=True, text=True, check=check, timeout=120
-    )
-
-
-def booted(name):
-    state = podman("exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
-    return state in ("running", "degraded")
-
-
 @pytest.fixture
 def container():
     """Starts a container of the base image booting systemd; its name. `network`: e.g.
@@ -56,17 +45,10 @@ def container():
         podman(
             "run", "-d", "--name", name, "--hostname", name, "--privileged", "--systemd=always",
             "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
-            *(["--network", network] if network else []), IMAGE, "/sbin/init",
+            *(["--network", network] if network else []), BASE_IMAGE, "/sbin/init",
         )  # fmt: skip
         names.append(name)
-        wait_until(
-            lambda: (
-                podman("exec", name, "systemctl", "is-system-running", check=False).stdout.strip()
-                in ("running", "degraded")
-            ),
-            60,
-            f"systemd in {name} up",
-        )
+        wait_until(lambda: booted(name), 60, f"systemd in {name} up")
         return name
 
     yield start

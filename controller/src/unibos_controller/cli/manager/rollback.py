@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from unibos_controller.cli.manager import deploy
+from unibos_controller.cli.manager import rolling
 from unibos_controller.fleet import progress, rollout
 from unibos_controller.fleet.runs import REPO_ROOT
 
@@ -31,14 +31,7 @@ Exit codes:
     help="The installed release to go back to (a release id, <version>-<12 hex>) "
     "[default: on each host the newest installed release other than the running one].",
 )
-@click.option(
-    "--batch",
-    default=rollout.DEFAULT_BATCH,
-    show_default=True,
-    help="Nodes, then workers, this many at a time: N hosts or N% of them (hubs: one).",
-)
-@click.option("--limit", help="Only the hosts this Ansible pattern selects [default: all].")
-@click.option("--json", "as_json", is_flag=True, help="One JSON event a line, then the recap.")
+@rolling.options
 @click.pass_obj
 def rollback(
     inventory_path: Path,
@@ -58,15 +51,6 @@ def rollback(
     except rollout.BadArgument as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(progress.EXIT_BAD_ARGUMENTS) from None
-    deploy.run(
-        ROLLBACK_PLAYBOOK,
-        inventory_path,
-        everything=limit is None,
-        group=None,
-        limit=limit,
-        check=False,
-        diff=False,
-        tags=None,
-        as_json=as_json,
-        extravars=extravars,
+    rolling.run(
+        ROLLBACK_PLAYBOOK, inventory_path, limit=limit, as_json=as_json, extravars=extravars
     )

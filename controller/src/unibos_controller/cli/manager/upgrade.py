@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from unibos_controller.cli.manager import deploy
+from unibos_controller.cli.manager import rolling
 from unibos_controller.fleet import progress, rollout
 from unibos_controller.fleet.runs import REPO_ROOT
 
@@ -40,14 +40,7 @@ Exit codes:
     show_default="the checkout's build/",
     help="Where unibos-dev build wrote the bundles.",
 )
-@click.option(
-    "--batch",
-    default=rollout.DEFAULT_BATCH,
-    show_default=True,
-    help="Nodes, then workers, this many at a time: N hosts or N% of them (hubs: one).",
-)
-@click.option("--limit", help="Only the hosts this Ansible pattern selects [default: all].")
-@click.option("--json", "as_json", is_flag=True, help="One JSON event a line, then the recap.")
+@rolling.options
 @click.pass_obj
 def upgrade(
     inventory_path: Path,
@@ -71,15 +64,4 @@ def upgrade(
     if version is not None and not bundles.is_dir():
         click.echo(f"error: --bundles {bundles} is not a directory of bundles", err=True)
         raise SystemExit(progress.EXIT_BAD_ARGUMENTS)
-    deploy.run(
-        UPGRADE_PLAYBOOK,
-        inventory_path,
-        everything=limit is None,
-        group=None,
-        limit=limit,
-        check=False,
-        diff=False,
-        tags=None,
-        as_json=as_json,
-        extravars=extravars,
-    )
+    rolling.run(UPGRADE_PLAYBOOK, inventory_path, limit=limit, as_json=as_json, extravars=extravars)
