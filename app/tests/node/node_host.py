@@ -26,7 +26,7 @@ class NodeHost:
     record: dict
 
     @classmethod
-    def start(cls, base: Path, client: redis.Redis) -> "NodeHost":
+    def start(cls, base: Path, client: redis.Redis, pool: str = "prefork") -> "NodeHost":
         # Imported here: the node's state module reads nothing of Django, but the
         # fixtures module that imports this one loads before Django is set up.
         from unibos.node.state import Identity, StateDir  # noqa: PLC0415
@@ -52,7 +52,10 @@ class NodeHost:
         )
         client.flushdb()
         worker = WorkerProcess(
-            ["--concurrency", "1"], env, base / "worker.log", command=(UNIBOS, "worker")
+            ["--concurrency", "1", "--pool", pool],
+            env,
+            base / "worker.log",
+            command=(UNIBOS, "worker"),
         ).start()
         try:
             record = worker.wait_registered(client, WORKER_NAME)

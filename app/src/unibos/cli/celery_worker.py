@@ -15,6 +15,17 @@ concurrency_option = click.option(
     type=click.IntRange(min=1),
     help="Prefork pool size [default: UNIBOS_WORKER_CONCURRENCY, else one per CPU].",
 )
+# The pools a worker may run: prefork (a child process per slot; tasks' time limits are
+# enforced by killing the child) and solo (tasks run in the worker's own process, one at
+# a time: no second copy of the app in memory, but nothing stops a task past its limit).
+POOLS = ("prefork", "solo")
+pool_option = click.option(
+    "--pool",
+    type=click.Choice(POOLS),
+    default="prefork",
+    show_default=True,
+    help="Celery pool; solo runs one task at a time in this process and enforces no time limit.",
+)
 loglevel_option = click.option(
     "--loglevel",
     type=click.Choice(LOG_LEVELS, case_sensitive=False),
@@ -27,21 +38,28 @@ def run(
     queues: list[str],
     concurrency: int | None,
     loglevel: str | None,
+    *,
     gpu: bool = False,
+    pool: str = "prefork",
 ) -> NoReturn:
     """Consume `queues` until SIGTERM (warm shutdown), then exit with the worker's code.
 
-    The node name is `<worker_type>@<host>`: the registry reads the type from it.
+    The node name is `<worker_type>@<host>`: the registry reads the type from it. The
+    solo pool runs one task at a time, whatever the concurrency.
     """
+    if pool not in POOLS:
+        raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
     # The app reads the settings as it is imported: Django is configured by now.
     from unibos.celery import app  # noqa: PLC0415
 
     worker = app.Worker(
         hostname=f"{worker_type}@{socket.gethostname()}",
         queues=queues,
-        concurrency=concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
+        concurrency=1
+        if pool == "solo"
+        else concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
         loglevel=(loglevel or settings.UNIBOS_LOG_LEVEL).upper(),
-        pool_cls="prefork",
+        pool_cls=pool,
         unibos_gpu=gpu,
     )
     worker.start()

@@ -11,14 +11,21 @@ WORKER_TYPE = "node"
 
 @click.command()
 @celery_worker.concurrency_option
+@celery_worker.pool_option
 @celery_worker.loglevel_option
-def worker(concurrency: int | None, loglevel: str | None) -> None:
+def worker(concurrency: int | None, pool: str, loglevel: str | None) -> None:
     """Run this node's own Celery worker until SIGTERM (warm shutdown).
 
     It consumes node.<node id> from the node's broker: the tasks that must not leave
     this node (cctv.* by default) and those a rule keeps local. The id is the one this
-    node was enrolled with; exit 1 when it is not enrolled.
+    node was enrolled with; exit 1 when it is not enrolled. `--pool solo` (a Pi Zero 2
+    W's profile) runs the tasks in this process, one at a time, without a second copy of
+    the app; it enforces no time limit.
     """
+    if pool == "solo" and concurrency not in (None, 1):
+        raise click.UsageError(
+            "--pool solo runs one task at a time: it takes no --concurrency above 1"
+        )
     configure_django()
     node_id = adopt_node_id()
-    celery_worker.run(WORKER_TYPE, [node_queue(node_id)], concurrency, loglevel)
+    celery_worker.run(WORKER_TYPE, [node_queue(node_id)], concurrency, loglevel, pool=pool)
