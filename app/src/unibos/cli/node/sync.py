@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from django.conf import settings
 
-from unibos.cli.django_setup import configure_django
+from unibos.cli.django_setup import configure_settings
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubRefused, HubUnreachable
 from unibos.node.state import BrokenState, Identity, NotEnrolled
@@ -45,7 +45,8 @@ def sync(once: bool, watch: bool, as_json: bool) -> None:
     offline transitions, and exit 0 on SIGTERM after the round in flight."""
     if watch and (once or as_json):
         raise click.UsageError("--watch runs until stopped: it takes neither --once nor --json")
-    configure_django()
+    # Settings only: the agent and its store use no model (a Pi's memory).
+    configure_settings()
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
     from unibos.node.sync.agent import Agent  # noqa: PLC0415
     from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
