@@ -1,0 +1,74 @@
+"""The units carry their device's profile (unibos_device_profiles of roles/unibos): the
+host's device for the hub, beat, Flower and the workers, node_device for the node's
+three units (Molecule's host: a desktop whose node runs as on a Pi Zero 2 W)."""
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from testinfra.utils.ansible_runner import AnsibleRunner
+
+ROOT = Path(__file__).resolve().parents[3]
+PROFILES = yaml.safe_load((ROOT / "roles/unibos/defaults/main.yml").read_text())[
+    "unibos_device_profiles"
+]
+# Each unit and its entry in a profile's memory bounds; whose device it follows.
+UNITS = {
+    "unibos-hub": ("hub", "unibos_device"),
+    "unibos-beat": ("beat", "unibos_device"),
+    "unibos-flower": ("flower", "unibos_device"),
+    "unibos-worker@core": ("worker", "unibos_device"),
+    "unibos-worker@ocr": ("worker", "unibos_device"),
+    "unibos-node": ("node", "node_device"),
+    "unibos-sync": ("sync", "node_device"),
+    "unibos-node-worker": ("node_worker", "node_device"),
+}
+
+
+@pytest.fixture(scope="module")
+def devices(stack):
+    """unibos_device and node_device of the host, as its inventory names them."""
+    inventory = os.environ.get("MOLECULE_INVENTORY_FILE") or str(ROOT / "inventories/dev")
+    variables = AnsibleRunner(inventory).get_variables(stack.hostname)
+    device = variables["unibos_device"]
+    return {"unibos_device": device, "node_device": variables.get("node_device", device)}
+
+
+@pytest.mark.parametrize(("unit", "entry"), UNITS.items())
+def test_the_unit_is_bounded_by_its_devices_memory_profile(stack, devices, unit, entry):
+    name, follows = entry
+    bounds = PROFILES[devices[follows]]["memory"][name]
+    shown = [
+        stack.host.check_output(f"systemctl show -P {name} {unit}")
+        for name in ("MemoryHigh", "MemoryMax")
+    ]
+    assert shown == [str(bounds["high"] * 2**20), str(bounds["max"] * 2**20)]
+
+
+def test_the_node_api_has_its_devices_gunicorn_workers_and_threads(stack, devices):
+    gunicorn = PROFILES[devices["node_device"]]["gunicorn"]["node"]
+    command = stack.host.check_output("systemctl show -P ExecStart unibos-node")
+    assert f"--workers {gunicorn['workers']} --threads {gunicorn['threads']}" in command
+    processes = stack.host.check_output(
+        "ps -o pid= --ppid $(systemctl show -P MainPID unibos-node)"
+    ).split()
+    assert len(processes) == gunicorn["workers"]
+
+
+def test_the_node_worker_runs_its_devices_pool(stack, devices):
+    profile = PROFILES[devices["node_device"]]
+    command = stack.host.check_output("systemctl show -P ExecStart unibos-node-worker")
+    assert f"--pool {profile['node_worker_pool']}" in command
+    children = stack.host.check_output(
+        "ps -o pid= --ppid $(systemctl show -P MainPID unibos-node-worker)"
+    ).split()
+    # solo: the tasks run in the worker's own process; prefork: a child per slot.
+    expected = 0 if profile["node_worker_pool"] == "solo" else profile["worker_concurrency"]["node"]
+    assert len(children) == expected
+
+
+def test_the_node_units_get_their_devices_malloc_arenas(stack, devices):
+    arenas = PROFILES[devices["node_device"]]["malloc_arena_max"]
+    environment = stack.host.file("/etc/unibos/node.env").content_string
+    assert (f"MALLOC_ARENA_MAX={arenas}\n" in environment) == (arenas > 0)
