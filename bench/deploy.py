@@ -22,7 +22,7 @@
    own worker;
 6. the same Pi node with the Pi Zero 2 W's profile: the node part of the dev host is
    deployed again with `node_device=pi-zero-2w` (one gunicorn worker with threads, the
-   solo pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
+   threads pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
    three units measured on the host by bench/unit_usage.py: PSS, USS, the distinct
    pages they map (their PSS as if alone on the host, as on a Pi that runs nothing else)
    and their CPU over an idle minute; then it is deployed back as the desktop it is.

@@ -73,8 +73,7 @@ def test_every_profile_sets_every_setting():
         assert set(profile["memory"]) == UNITS, name
         for unit, bounds in profile["memory"].items():
             assert 0 < bounds["high"] <= bounds["max"], (name, unit)
-        if profile["node_worker_pool"] == "solo":
-            assert profile["worker_concurrency"]["node"] == 1, name
+        assert profile["node_worker_pool"] in ("prefork", "threads"), name
 
 
 def test_a_pi_zero_runs_no_hub_and_only_the_core_worker():
@@ -86,7 +85,7 @@ def test_a_pi_zero_runs_no_hub_and_only_the_core_worker():
     ("device", "expression", "value"),
     [
         ("pi-zero-2w", "{{ node_gunicorn_workers }} {{ node_gunicorn_threads }}", "1 4"),
-        ("pi-zero-2w", "{{ node_worker_pool }} {{ node_worker_concurrency }}", "solo 1"),
+        ("pi-zero-2w", "{{ node_worker_pool }} {{ node_worker_concurrency }}", "threads 1"),
         ("pi-zero-2w", "{{ node_memory_high }}/{{ node_memory_max }}", "128/192"),
         ("pi-zero-2w", "{{ node_malloc_arena_max }}", "2"),
         ("desktop", "{{ node_gunicorn_workers }} {{ node_gunicorn_threads }}", "2 1"),

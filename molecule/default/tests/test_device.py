@@ -63,8 +63,10 @@ def test_the_node_worker_runs_its_devices_pool(stack, devices):
     children = stack.host.check_output(
         "ps -o pid= --ppid $(systemctl show -P MainPID unibos-node-worker)"
     ).split()
-    # solo: the tasks run in the worker's own process; prefork: a child per slot.
-    expected = 0 if profile["node_worker_pool"] == "solo" else profile["worker_concurrency"]["node"]
+    # threads: the tasks run in the worker's own process; prefork: a child per slot.
+    expected = (
+        0 if profile["node_worker_pool"] == "threads" else profile["worker_concurrency"]["node"]
+    )
     assert len(children) == expected
 
 

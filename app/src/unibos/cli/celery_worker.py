@@ -15,16 +15,17 @@ concurrency_option = click.option(
     type=click.IntRange(min=1),
     help="Prefork pool size [default: UNIBOS_WORKER_CONCURRENCY, else one per CPU].",
 )
-# The pools a worker may run: prefork (a child process per slot; tasks' time limits are
-# enforced by killing the child) and solo (tasks run in the worker's own process, one at
-# a time: no second copy of the app in memory, but nothing stops a task past its limit).
-POOLS = ("prefork", "solo")
+# The pools a worker may run: prefork (a child process per slot; a task's time limit is
+# enforced by killing its child) and threads (tasks run in threads of the worker's own
+# process: no second copy of the app in memory, and the worker's heartbeats go on while
+# a task runs, but nothing stops a task past its time limit).
+POOLS = ("prefork", "threads")
 pool_option = click.option(
     "--pool",
     type=click.Choice(POOLS),
     default="prefork",
     show_default=True,
-    help="Celery pool; solo runs one task at a time in this process and enforces no time limit.",
+    help="Celery pool; threads runs the tasks in this process and enforces no time limit.",
 )
 loglevel_option = click.option(
     "--loglevel",
@@ -44,8 +45,7 @@ def run(
 ) -> NoReturn:
     """Consume `queues` until SIGTERM (warm shutdown), then exit with the worker's code.
 
-    The node name is `<worker_type>@<host>`: the registry reads the type from it. The
-    solo pool runs one task at a time, whatever the concurrency.
+    The node name is `<worker_type>@<host>`: the registry reads the type from it.
     """
     if pool not in POOLS:
         raise ValueError(f"pool must be one of {', '.join(POOLS)}, got {pool!r}")
@@ -55,9 +55,7 @@ def run(
     worker = app.Worker(
         hostname=f"{worker_type}@{socket.gethostname()}",
         queues=queues,
-        concurrency=1
-        if pool == "solo"
-        else concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
+        concurrency=concurrency or settings.UNIBOS_WORKER_CONCURRENCY or None,
         loglevel=(loglevel or settings.UNIBOS_LOG_LEVEL).upper(),
         pool_cls=pool,
         unibos_gpu=gpu,

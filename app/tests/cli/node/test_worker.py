@@ -1,9 +1,14 @@
 import json
+import subprocess
+import time
 import uuid
 from pathlib import Path
 
 from click.testing import CliRunner
 from unibos.cli.node import cli
+from unibos.core import registry
+from unibos_controller.testbed.waiting import wait_until
+from unibos_controller.testbed.workers import UNIBOS
 
 from tests.node.node_host import NODE_REDIS_DB, WORKER_NAME, NodeHost
 
@@ -42,18 +47,22 @@ def test_worker_registers_as_the_nodes_worker_serving_its_queue_alone(node_host)
     assert record["capabilities"]["memory_mb"] > 0
 
 
-def test_worker_refuses_a_solo_pool_of_more_than_one_task(node_of_jwks_server):
-    result = CliRunner().invoke(cli, ["worker", "--pool", "solo", "--concurrency", "2"])
-
-    assert result.exit_code == 2
-    assert "--pool solo runs one task at a time" in result.stderr
-
-
-def test_a_solo_worker_as_on_a_pi_zero_runs_the_nodes_tasks_in_its_own_process(
+def test_a_threads_worker_as_on_a_pi_zero_runs_the_nodes_tasks_in_its_own_process(
     tmp_path, redis_server
 ):
-    host = NodeHost.start(tmp_path, redis_server.client(db=NODE_REDIS_DB), pool="solo")
+    client = redis_server.client(db=NODE_REDIS_DB)
+    host = NodeHost.start(tmp_path, client, pool="threads")
     try:
+        # A task running longer than the registry's TTL (3 heartbeats of 1 s): the
+        # worker's own loop is not the task's thread, so it keeps heartbeating.
+        long_task = subprocess.Popen(
+            [UNIBOS, "call", "core.drill", "--kwargs", '{"seconds": 6}'],
+            env=host.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        wait_until(lambda: client.llen(f"node.{host.node_id}") == 0, 30, "the long task taken")
+        time.sleep(4)
+        live_meanwhile = [record.name for record in registry.live_workers(client)]
+        long_out, long_err = long_task.communicate(timeout=60)
         done = host.unibos("call", "core.noop")
         failed = host.unibos(
             "call", "media.resize", "--kwargs", '{"path": "/etc/passwd", "width": 9}'
@@ -64,6 +73,9 @@ def test_a_solo_worker_as_on_a_pi_zero_runs_the_nodes_tasks_in_its_own_process(
     finally:
         assert host.worker.stop() == 0, host.worker.output()
 
+    assert long_task.returncode == 0, long_err
+    assert json.loads(long_out)["state"] == "SUCCESS"
+    assert WORKER_NAME in live_meanwhile
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     assert (document["state"], document["worker"]) == ("SUCCESS", WORKER_NAME)

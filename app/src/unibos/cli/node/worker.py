@@ -18,14 +18,10 @@ def worker(concurrency: int | None, pool: str, loglevel: str | None) -> None:
 
     It consumes node.<node id> from the node's broker: the tasks that must not leave
     this node (cctv.* by default) and those a rule keeps local. The id is the one this
-    node was enrolled with; exit 1 when it is not enrolled. `--pool solo` (a Pi Zero 2
-    W's profile) runs the tasks in this process, one at a time, without a second copy of
-    the app; it enforces no time limit.
+    node was enrolled with; exit 1 when it is not enrolled. `--pool threads` (a Pi
+    Zero 2 W's profile) runs the tasks in threads of this process, without a second copy
+    of the app; it enforces no time limit.
     """
-    if pool == "solo" and concurrency not in (None, 1):
-        raise click.UsageError(
-            "--pool solo runs one task at a time: it takes no --concurrency above 1"
-        )
     configure_django()
     node_id = adopt_node_id()
     celery_worker.run(WORKER_TYPE, [node_queue(node_id)], concurrency, loglevel, pool=pool)
