@@ -66,7 +66,7 @@ def test_every_profile_sets_every_setting():
     for name, profile in profiles.items():
         assert set(profile) == {
             "memory_mb", "hub", "worker_types", "gunicorn", "worker_concurrency",
-            "node_worker_pool", "malloc_arena_max", "memory",
+            "node_worker_pool", "node_sync_in_worker", "malloc_arena_max", "memory",
         }, name  # fmt: skip
         assert set(profile["gunicorn"]) == {"hub", "node"}, name
         assert set(profile["worker_concurrency"]) == worker_types | {"node"}, name
@@ -74,6 +74,7 @@ def test_every_profile_sets_every_setting():
         for unit, bounds in profile["memory"].items():
             assert 0 < bounds["high"] <= bounds["max"], (name, unit)
         assert profile["node_worker_pool"] in ("prefork", "threads"), name
+        assert isinstance(profile["node_sync_in_worker"], bool), name
 
 
 def test_a_pi_zero_runs_no_hub_and_only_the_core_worker():
@@ -88,6 +89,8 @@ def test_a_pi_zero_runs_no_hub_and_only_the_core_worker():
         ("pi-zero-2w", "{{ node_worker_pool }} {{ node_worker_concurrency }}", "threads 1"),
         ("pi-zero-2w", "{{ node_memory_high }}/{{ node_memory_max }}", "128/192"),
         ("pi-zero-2w", "{{ node_malloc_arena_max }}", "2"),
+        ("pi-zero-2w", "{{ node_sync_in_worker }}", "True"),
+        ("pi4", "{{ node_sync_in_worker }}", "False"),
         ("desktop", "{{ node_gunicorn_workers }} {{ node_gunicorn_threads }}", "2 1"),
         ("desktop", "{{ node_worker_pool }}", "prefork"),
         ("server", "{{ hub_gunicorn_workers }} {{ hub_gunicorn_threads }}", "4 1"),

@@ -2,17 +2,9 @@
 host's device for the hub, beat, Flower and the workers, node_device for the node's
 three units (Molecule's host: a desktop whose node runs as on a Pi Zero 2 W)."""
 
-import os
-from pathlib import Path
-
 import pytest
-import yaml
-from testinfra.utils.ansible_runner import AnsibleRunner
+from conftest import PROFILES
 
-ROOT = Path(__file__).resolve().parents[3]
-PROFILES = yaml.safe_load((ROOT / "roles/unibos/defaults/main.yml").read_text())[
-    "unibos_device_profiles"
-]
 # Each unit and its entry in a profile's memory bounds; whose device it follows.
 UNITS = {
     "unibos-hub": ("hub", "unibos_device"),
@@ -26,22 +18,13 @@ UNITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def devices(stack):
-    """unibos_device and node_device of the host, as its inventory names them."""
-    inventory = os.environ.get("MOLECULE_INVENTORY_FILE") or str(ROOT / "inventories/dev")
-    variables = AnsibleRunner(inventory).get_variables(stack.hostname)
-    device = variables["unibos_device"]
-    return {"unibos_device": device, "node_device": variables.get("node_device", device)}
-
-
 @pytest.mark.parametrize(("unit", "entry"), UNITS.items())
 def test_the_unit_is_bounded_by_its_devices_memory_profile(stack, devices, unit, entry):
     name, follows = entry
     bounds = PROFILES[devices[follows]]["memory"][name]
     shown = [
-        stack.host.check_output(f"systemctl show -P {name} {unit}")
-        for name in ("MemoryHigh", "MemoryMax")
+        stack.host.check_output(f"systemctl show -P {bound} {unit}")
+        for bound in ("MemoryHigh", "MemoryMax")
     ]
     assert shown == [str(bounds["high"] * 2**20), str(bounds["max"] * 2**20)]
 
@@ -74,3 +57,14 @@ def test_the_node_units_get_their_devices_malloc_arenas(stack, devices):
     arenas = PROFILES[devices["node_device"]]["malloc_arena_max"]
     environment = stack.host.file("/etc/unibos/node.env").content_string
     assert (f"MALLOC_ARENA_MAX={arenas}\n" in environment) == (arenas > 0)
+
+
+def test_the_sync_agent_runs_in_one_unit_only(stack, sync_unit):
+    # Its own unit, or (node_sync_in_worker) the node's worker, whose own is then
+    # stopped and disabled: one agent per node.
+    assert stack.host.service(sync_unit).is_running
+    if sync_unit != "unibos-sync":
+        assert not stack.host.service("unibos-sync").is_running
+        assert not stack.host.service("unibos-sync").is_enabled
+        command = stack.host.check_output(f"systemctl show -P ExecStart {sync_unit}")
+        assert "--with-sync" in command
