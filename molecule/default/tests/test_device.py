@@ -18,6 +18,12 @@ UNITS = {
 }
 
 
+def children(stack, unit: str) -> list[str]:
+    """The processes the unit's main process started (ps exits 1 when there are none)."""
+    pid = stack.host.check_output(f"systemctl show -P MainPID {unit}")
+    return stack.host.run(f"ps -o pid= --ppid {pid}").stdout.split()
+
+
 @pytest.mark.parametrize(("unit", "entry"), UNITS.items())
 def test_the_unit_is_bounded_by_its_devices_memory_profile(stack, devices, unit, entry):
     name, follows = entry
@@ -33,9 +39,7 @@ def test_the_node_api_has_its_devices_gunicorn_workers_and_threads(stack, device
     gunicorn = PROFILES[devices["node_device"]]["gunicorn"]["node"]
     command = stack.host.check_output("systemctl show -P ExecStart unibos-node")
     assert f"--workers {gunicorn['workers']} --threads {gunicorn['threads']}" in command
-    processes = stack.host.check_output(
-        "ps -o pid= --ppid $(systemctl show -P MainPID unibos-node)"
-    ).split()
+    processes = children(stack, "unibos-node")
     assert len(processes) == gunicorn["workers"]
 
 
@@ -43,14 +47,12 @@ def test_the_node_worker_runs_its_devices_pool(stack, devices):
     profile = PROFILES[devices["node_device"]]
     command = stack.host.check_output("systemctl show -P ExecStart unibos-node-worker")
     assert f"--pool {profile['node_worker_pool']}" in command
-    children = stack.host.check_output(
-        "ps -o pid= --ppid $(systemctl show -P MainPID unibos-node-worker)"
-    ).split()
+    pool = children(stack, "unibos-node-worker")
     # threads: the tasks run in the worker's own process; prefork: a child per slot.
     expected = (
         0 if profile["node_worker_pool"] == "threads" else profile["worker_concurrency"]["node"]
     )
-    assert len(children) == expected
+    assert len(pool) == expected
 
 
 def test_the_node_units_get_their_devices_malloc_arenas(stack, devices):
