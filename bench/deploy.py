@@ -201,7 +201,9 @@ echo $rss $pss
 def pi_zero_node() -> dict:
     """The node part of the dev host deployed as on a Pi Zero 2 W, measured over an idle
     minute by bench/unit_usage.py on the host, then deployed back as a desktop."""
-    playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml", "--tags", "node")
+    # The whole playbook (only the node's units change): `--tags node` stops at common's
+    # operating system variables, as no play of it gathers facts.
+    playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
     run(*playbook, "-e", "node_device=pi-zero-2w")
     try:
         wait_healthy()
