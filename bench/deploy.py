@@ -19,7 +19,13 @@
    unit): RSS summed over the unit's processes (what `ps` shows) and PSS (shared pages
    split between the forks of a prefork pool, the better estimate of what a Raspberry
    Pi must hold), and the sum of what a Pi node runs: its API, its sync agent and its
-   own worker.
+   own worker;
+6. the same Pi node with the Pi Zero 2 W's profile: the node part of the dev host is
+   deployed again with `node_device=pi-zero-2w` (one gunicorn worker with threads, the
+   threads pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
+   three units measured on the host by bench/unit_usage.py: PSS, USS, the distinct
+   pages they map (their PSS as if alone on the host, as on a Pi that runs nothing else)
+   and their CPU over an idle minute; then it is deployed back as the desktop it is.
 
 Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo root, as
 `make bench` does).
@@ -66,6 +72,10 @@ PODMAN_CONNECTION = "containers.podman.podman"
 PI_ZERO_MB = 512
 # What a Pi node runs (inventories/production.example): no hub, no hub workers.
 PI_NODE_SERVICES = ("node", "sync", "node_worker")
+# The Pi Zero 2 W's goal for those three units together, MB of PSS (issue 15).
+PI_ZERO_GOAL_MB = 150
+# The idle window over which the Pi Zero node's CPU time is read.
+IDLE_WINDOW_S = 60
 
 
 def run(*cmd: str) -> str:
@@ -188,6 +198,29 @@ echo $rss $pss
     return rss_kb / 1024, pss_kb / 1024
 
 
+def pi_zero_node() -> dict:
+    """The node part of the dev host deployed as on a Pi Zero 2 W, measured over an idle
+    minute by bench/unit_usage.py on the host, then deployed back as a desktop."""
+    # The whole playbook (only the node's units change): `--tags node` stops at common's
+    # operating system variables, as no play of it gathers facts.
+    playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
+    run(*playbook, "-e", "node_device=pi-zero-2w")
+    try:
+        wait_healthy()
+        time.sleep(10)  # as for the other figures: past the first requests
+        units = [SERVICES[name] for name in PI_NODE_SERVICES]
+        script = (Path(__file__).parent / "unit_usage.py").read_text()
+        done = subprocess.run(
+            ["podman", "exec", "-i", HOST, "python3", "-", str(IDLE_WINDOW_S), *units],
+            input=script, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            sys.exit(f"bench/deploy: unit_usage.py on {HOST} failed:\n{done.stderr}")
+        return json.loads(done.stdout)
+    finally:
+        run(*playbook)
+
+
 def main() -> None:
     run("make", "setup", "image", "wheelhouse")
     run("scripts/dev-host", "remove")
@@ -238,6 +271,22 @@ def main() -> None:
         f"{PI_ZERO_MB} MB Pi Zero 2 W ({100 * pi_pss / PI_ZERO_MB:.0f} %)"
     )
 
+    zero = pi_zero_node()
+    print(f"a Pi node with the pi-zero-2w profile, {IDLE_WINDOW_S} s idle:")
+    print(f"{'unit':<28}{'procs':>6}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
+    for unit, usage in zero["units"].items():
+        print(
+            f"{unit:<28}{usage['processes']:>6}{usage['rss_mb']:>9.1f}"
+            f"{usage['pss_mb']:>9.1f}{usage['uss_mb']:>9.1f}"
+        )
+    zero_pss = sum(usage["pss_mb"] for usage in zero["units"].values())
+    zero_uss = sum(usage["uss_mb"] for usage in zero["units"].values())
+    print(
+        f"together: {zero['alone_mb']:.1f} MB as if alone on the host (PSS on this colocated "
+        f"host {zero_pss:.1f}, USS {zero_uss:.1f}); goal {PI_ZERO_GOAL_MB} MB: "
+        f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}x; idle CPU {zero['cpu_pct']:.2f} % of one core"
+    )
+
     pairs = {
         "up_s": f"{up_s:.1f}",
         "rerun_s": f"{rerun_s:.1f}",
@@ -253,6 +302,11 @@ def main() -> None:
         **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
         "pss_mb_pi_node": f"{pi_pss:.1f}",
         "pss_mb_host": f"{total_pss:.1f}",
+        "pss_mb_pi_zero": f"{zero['alone_mb']:.1f}",
+        "pss_mb_pi_zero_colocated": f"{zero_pss:.1f}",
+        "uss_mb_pi_zero": f"{zero_uss:.1f}",
+        "pi_zero_goal_ratio": f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}",
+        "idle_cpu_pct_pi_zero": f"{zero['cpu_pct']:.2f}",
     }
     print(" ".join(f"{k}={v}" for k, v in pairs.items()))
 
