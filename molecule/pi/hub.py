@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,20 +43,32 @@ PID = "hub.pid"
 
 
 def _hub(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(
+    done = subprocess.run(
         [executable("unibos-hub"), *args], env=env, input=stdin, capture_output=True,
-        text=True, check=True, timeout=120,
-    ).stdout  # fmt: skip
+        text=True, check=False, timeout=120,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"unibos-hub {' '.join(args[:2])}: {done.stderr.strip()}")
+    return done.stdout
 
 
 def serve(state_dir: Path, container: str) -> None:
     """Runs the hub and the relay until SIGTERM; writes READY when both serve."""
-    # unibos-dev run's layout: the app's source of this checkout, the state beside it.
-    (state_dir / "app").unlink(missing_ok=True)
-    (state_dir / "app").symlink_to(CHECKOUT / "app")
-    state = State(state_dir)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # unibos-dev run's layout (the app's source of this checkout, the state beside it),
+    # where PostgreSQL, run as its own user when this runs as root, can reach it (not
+    # under /root).
+    base = Path(tempfile.mkdtemp(prefix="unibos-pi-hub-", dir="/var/tmp"))
+    base.chmod(0o755)
+    (base / "app").symlink_to(CHECKOUT / "app")
+    try:
+        _serve(State(base), state_dir, container, stopping)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _serve(state: State, state_dir: Path, container: str, stopping: list[bool]) -> None:
     with database.postgresql(state, owned=True) as postgresql:
         shutil.rmtree(state.redis_dir, ignore_errors=True)
         password = state.redis_password_file().read_text().strip()
@@ -66,10 +79,12 @@ def serve(state_dir: Path, container: str) -> None:
         env = state.hub_environment(ports)
         server = relay = None
         try:
-            subprocess.run(
+            migrate = subprocess.run(
                 [executable("django-admin"), "migrate", "--noinput"], env=env, cwd=state.root,
-                check=True, capture_output=True, timeout=600,
+                check=False, capture_output=True, text=True, timeout=600,
             )  # fmt: skip
+            if migrate.returncode != 0:
+                raise RuntimeError(f"the hub's migrations failed: {migrate.stderr[-2000:]}")
             server = subprocess.Popen(
                 [executable("django-admin"), "runserver", "--noreload", f"127.0.0.1:{hub_port}"],
                 env=env, cwd=state.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -116,8 +131,6 @@ def _answers(port: int) -> bool:
 def start(state_dir: Path, container: str) -> None:
     stop(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
-    # PostgreSQL runs as its own user when this runs as root: it must reach its dir.
-    state_dir.chmod(0o755)
     log = (state_dir / "hub.log").open("w")
     process = subprocess.Popen(
         [sys.executable, __file__, "serve", str(state_dir), container],
