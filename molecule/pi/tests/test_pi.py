@@ -4,7 +4,7 @@ once its hub is gone."""
 import json
 import secrets
 
-from conftest import NODE_PORT, UNIBOS, wait_for
+from conftest import NODE_PORT, wait_for
 from unibos_controller.testbed.hosts import fetch
 
 SERVICES = [
@@ -71,16 +71,22 @@ def test_a_record_written_through_the_node_api_is_in_its_store_and_queued(lone_n
     assert lone_node.sync_state()["queue"] == queued_before + 1
 
 
-def test_the_sync_agent_logged_that_the_hub_is_offline(host, lone_node):
-    wait_for(
-        lambda: "offline" in host.check_output("journalctl -u unibos-sync --no-pager -o cat"),
+def test_the_sync_agent_logged_that_the_hub_went_offline(host, lone_node):
+    def transitions() -> list[str]:
+        log = host.check_output("journalctl -u unibos-sync --no-pager -o cat")
+        return [line for line in log.splitlines() if line.startswith(("online:", "offline:"))]
+
+    # Online while the hub answered (the converge), offline since it is gone.
+    lines = wait_for(
+        lambda: (found := transitions()) and found[-1].startswith("offline:") and found,
         120,
         "the sync agent's offline line",
     )
+    assert any(line.startswith("online:") for line in lines), lines
 
 
-def test_the_user_logs_in_again_on_the_node_alone(host, lone_node):
-    login = host.run(f"{UNIBOS} login {lone_node.username} --json", stdin=lone_node.password + "\n")
+def test_the_user_logs_in_again_on_the_node_alone(lone_node):
+    login = lone_node.login()
 
     assert login.rc == 0, login.stderr
     assert "signed by this node" in login.stderr
