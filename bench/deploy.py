@@ -25,6 +25,12 @@
    the node and its Redis from the arm64 node bundle (wheels and Debian packages; its
    size is the `bundle_mb_node_arm64` above), timed from the first play to the recap.
    The node is not enrolled (no hub): what is timed is the install.
+7. the Pi node of 5 with the Pi Zero 2 W's profile: the node part of the dev host is
+   deployed again with `node_device=pi-zero-2w` (one gunicorn worker with threads, the
+   threads pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
+   three units measured on the host by bench/unit_usage.py: PSS, USS, the distinct
+   pages they map (their PSS as if alone on the host, as on a Pi that runs nothing else)
+   and their CPU over an idle minute; then it is deployed back as the desktop it is.
 
 Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo root, as
 `make bench` does).
@@ -76,6 +82,10 @@ PI_NODE_SERVICES = ("node", "sync", "node_worker")
 PI_HOST = "bench-pi"
 PI_IMAGE = "localhost/unibos-base:bookworm-arm64"
 SSH_CONFIG = "/var/lib/unibos-controller/container-ssh/config"
+# The Pi Zero 2 W's goal for those three units together, MB of PSS (issue 15).
+PI_ZERO_GOAL_MB = 150
+# The idle window over which the Pi Zero node's CPU time is read.
+IDLE_WINDOW_S = 60
 
 
 def run(*cmd: str) -> str:
@@ -235,6 +245,29 @@ echo $rss $pss
     return rss_kb / 1024, pss_kb / 1024
 
 
+def pi_zero_node() -> dict:
+    """The node part of the dev host deployed as on a Pi Zero 2 W, measured over an idle
+    minute by bench/unit_usage.py on the host, then deployed back as a desktop."""
+    # The whole playbook (only the node's units change): `--tags node` stops at common's
+    # operating system variables, as no play of it gathers facts.
+    playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
+    run(*playbook, "-e", "node_device=pi-zero-2w")
+    try:
+        wait_healthy()
+        time.sleep(10)  # as for the other figures: past the first requests
+        units = [SERVICES[name] for name in PI_NODE_SERVICES]
+        script = (Path(__file__).parent / "unit_usage.py").read_text()
+        done = subprocess.run(
+            ["podman", "exec", "-i", HOST, "python3", "-", str(IDLE_WINDOW_S), *units],
+            input=script, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            sys.exit(f"bench/deploy: unit_usage.py on {HOST} failed:\n{done.stderr}")
+        return json.loads(done.stdout)
+    finally:
+        run(*playbook)
+
+
 def main() -> None:
     run("make", "setup", "image", "wheelhouse")
     run("scripts/dev-host", "remove")
@@ -292,6 +325,22 @@ def main() -> None:
         f"{recap_count(airgap_recap, 'changed')} changed"
     )
 
+    zero = pi_zero_node()
+    print(f"a Pi node with the pi-zero-2w profile, {IDLE_WINDOW_S} s idle:")
+    print(f"{'unit':<28}{'procs':>6}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
+    for unit, usage in zero["units"].items():
+        print(
+            f"{unit:<28}{usage['processes']:>6}{usage['rss_mb']:>9.1f}"
+            f"{usage['pss_mb']:>9.1f}{usage['uss_mb']:>9.1f}"
+        )
+    zero_pss = sum(usage["pss_mb"] for usage in zero["units"].values())
+    zero_uss = sum(usage["uss_mb"] for usage in zero["units"].values())
+    print(
+        f"together: {zero['alone_mb']:.1f} MB as if alone on the host (PSS on this colocated "
+        f"host {zero_pss:.1f}, USS {zero_uss:.1f}); goal {PI_ZERO_GOAL_MB} MB: "
+        f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}x; idle CPU {zero['cpu_pct']:.2f} % of one core"
+    )
+
     pairs = {
         "up_s": f"{up_s:.1f}",
         "rerun_s": f"{rerun_s:.1f}",
@@ -308,6 +357,11 @@ def main() -> None:
         "pss_mb_pi_node": f"{pi_pss:.1f}",
         "pss_mb_host": f"{total_pss:.1f}",
         "arm64_airgap_install_s": f"{airgap_s:.1f}",
+        "pss_mb_pi_zero": f"{zero['alone_mb']:.1f}",
+        "pss_mb_pi_zero_colocated": f"{zero_pss:.1f}",
+        "uss_mb_pi_zero": f"{zero_uss:.1f}",
+        "pi_zero_goal_ratio": f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}",
+        "idle_cpu_pct_pi_zero": f"{zero['cpu_pct']:.2f}",
     }
     print(" ".join(f"{k}={v}" for k, v in pairs.items()))
 

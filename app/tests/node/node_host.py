@@ -26,7 +26,11 @@ class NodeHost:
     record: dict
 
     @classmethod
-    def start(cls, base: Path, client: redis.Redis) -> "NodeHost":
+    def start(
+        cls, base: Path, client: redis.Redis, pool: str = "prefork", *options: str, **env: str
+    ) -> "NodeHost":
+        """`options`: more of `unibos worker`'s (--with-sync); `env`: more environment,
+        or another UNIBOS_REDIS_DB (`client`'s)."""
         # Imported here: the node's state module reads nothing of Django, but the
         # fixtures module that imports this one loads before Django is set up.
         from unibos.node.state import Identity, StateDir  # noqa: PLC0415
@@ -43,16 +47,20 @@ class NodeHost:
         StateDir(base / "state").enrol(identity, "not-a-real-credential")
         data_dir = base / "data"
         data_dir.mkdir()
-        env = worker_environment(
-            UNIBOS_DEPLOYMENT_TYPE="node",
-            UNIBOS_REDIS_DB=str(NODE_REDIS_DB),
-            UNIBOS_NODE_STATE_DIR=str(base / "state"),
-            UNIBOS_SQLITE_PATH=str(base / "node.sqlite3"),
-            UNIBOS_DATA_DIR=str(data_dir),
-        )
+        env = worker_environment(**{
+            "UNIBOS_DEPLOYMENT_TYPE": "node",
+            "UNIBOS_REDIS_DB": str(NODE_REDIS_DB),
+            "UNIBOS_NODE_STATE_DIR": str(base / "state"),
+            "UNIBOS_SQLITE_PATH": str(base / "node.sqlite3"),
+            "UNIBOS_DATA_DIR": str(data_dir),
+            **env,
+        })  # fmt: skip
         client.flushdb()
         worker = WorkerProcess(
-            ["--concurrency", "1"], env, base / "worker.log", command=(UNIBOS, "worker")
+            ["--concurrency", "1", "--pool", pool, *options],
+            env,
+            base / "worker.log",
+            command=(UNIBOS, "worker"),
         ).start()
         try:
             record = worker.wait_registered(client, WORKER_NAME)

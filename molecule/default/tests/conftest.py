@@ -14,10 +14,12 @@ import os
 import secrets
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import testinfra
+import yaml
 from testinfra.host import Host
 from testinfra.utils.ansible_runner import AnsibleRunner
 from unibos_controller.testbed.hosts import fetch, request
@@ -100,3 +102,29 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack() -> Stack:
     return Stack(testinfra.get_host(f"podman://{_host_name()}"))
+
+
+# The device profiles of roles/unibos (unibos_device_profiles): what the units of the host
+# are sized by and run as.
+ROOT = Path(__file__).resolve().parents[3]
+PROFILES = yaml.safe_load((ROOT / "roles/unibos/defaults/main.yml").read_text())[
+    "unibos_device_profiles"
+]
+
+
+@pytest.fixture(scope="session")
+def devices(stack: Stack) -> dict[str, str]:
+    """unibos_device and node_device of the host, as its inventory names them (Molecule's:
+    a desktop whose node runs as on a Pi Zero 2 W)."""
+    inventory = os.environ.get("MOLECULE_INVENTORY_FILE") or str(ROOT / "inventories/dev")
+    variables = AnsibleRunner(inventory).get_variables(stack.hostname)
+    device = variables["unibos_device"]
+    return {"unibos_device": device, "node_device": variables.get("node_device", device)}
+
+
+@pytest.fixture(scope="session")
+def sync_unit(devices: dict[str, str]) -> str:
+    """The unit that runs the node's sync agent: its own, or the node's worker where the
+    node's profile runs the agent there (node_sync_in_worker)."""
+    in_worker = PROFILES[devices["node_device"]]["node_sync_in_worker"]
+    return "unibos-node-worker" if in_worker else "unibos-sync"

@@ -5,6 +5,7 @@ hub worker can be sent one."""
 import json
 
 NODE_DATA_DIR = "/var/lib/unibos/node/data"
+NODE_STATE_DIR = "/var/lib/unibos/node/state"
 
 
 def node_call(stack, task: str, **kwargs) -> dict:
@@ -68,6 +69,9 @@ def test_a_hub_worker_cannot_be_sent_a_camera_task(stack):
     assert "was published without an origin node" in cmd.stderr
 
 
-def test_the_node_worker_may_write_only_its_data_dir(stack):
+def test_the_node_worker_may_write_only_its_data_dir(stack, sync_unit):
     paths = stack.host.check_output("systemctl show -p ReadWritePaths --value unibos-node-worker")
-    assert paths.split() == [NODE_DATA_DIR]
+    # And the node's state, where the sync agent runs in it (a Pi Zero 2 W's profile):
+    # the agent's store is there.
+    in_worker = [NODE_STATE_DIR] if sync_unit == "unibos-node-worker" else []
+    assert paths.split() == [NODE_DATA_DIR, *in_worker]

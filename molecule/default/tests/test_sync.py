@@ -1,4 +1,5 @@
-"""The node's sync agent (unibos-sync.service) runs against the hub it enrolled with, and
+"""The node's sync agent (unibos-sync.service, or a thread of the node's worker on a Pi
+Zero 2 W: node_sync_in_worker) runs against the hub it enrolled with, and
 what users write through the node's API reaches the hub."""
 
 import json
@@ -21,8 +22,8 @@ def test_the_sync_agent_has_completed_a_round_with_the_hub(stack):
     assert state["queue"] == 0, state
 
 
-def test_the_sync_agent_logged_that_the_hub_is_online(stack):
-    log = stack.host.check_output("journalctl -u unibos-sync --no-pager -o cat")
+def test_the_sync_agent_logged_that_the_hub_is_online(stack, sync_unit):
+    log = stack.host.check_output(f"journalctl -u {sync_unit} --no-pager -o cat")
     assert "online:" in log, log
 
 

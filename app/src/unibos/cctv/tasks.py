@@ -8,15 +8,20 @@ import subprocess
 from typing import Any
 
 from celery import Task, shared_task
-from PIL import Image
 
 from unibos.core.datafiles import output_path, resolve_input
 from unibos.media import ffmpeg
+
+# Pillow is imported by the tasks that use it, not with this module: every
+# worker imports every task module, and a Pi Zero 2 W's node worker should not hold
+# it until it runs such a task.
 
 
 @shared_task(name="cctv.snapshot", bind=True)
 def snapshot(self: Task, path: str, at_seconds: float = 0.0) -> dict[str, Any]:
     """One still of the recording `path` (in the data dir), `at_seconds` into it."""
+    from PIL import Image  # noqa: PLC0415
+
     if isinstance(at_seconds, bool) or not isinstance(at_seconds, int | float) or at_seconds < 0:
         raise ValueError(f"at_seconds must be a number of seconds from 0, not {at_seconds!r}")
     source = resolve_input(path)

@@ -1,11 +1,17 @@
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import Task, shared_task
-from PIL import Image, ImageOps
 
 from unibos.core.datafiles import output_path, resolve_input
 from unibos.media import ffmpeg
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported by the tasks that use it, not with this module: every
+# worker imports every task module, and a Pi Zero 2 W's node worker should not hold
+# it until it runs such a task.
 
 # The container name a caller gives, and the muxer ffmpeg knows it by.
 CONTAINERS = {"mp4": "mp4", "mov": "mov", "mkv": "matroska"}
@@ -19,12 +25,14 @@ def _positive(name: str, value: int) -> int:
     return value
 
 
-def _open_upright(path: Path) -> Image.Image:
+def _open_upright(path: Path) -> "Image.Image":
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
     # Phones store rotation in EXIF; without applying it, width and height are swapped.
     return ImageOps.exif_transpose(Image.open(path))
 
 
-def _save(image: Image.Image, task_id: str) -> dict[str, Any]:
+def _save(image: "Image.Image", task_id: str) -> dict[str, Any]:
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     if has_alpha:
         extension, image = "png", image.convert("RGBA")
@@ -38,6 +46,8 @@ def _save(image: Image.Image, task_id: str) -> dict[str, Any]:
 @shared_task(name="media.thumbnail", bind=True)
 def thumbnail(self: Task, path: str, width: int, height: int) -> dict[str, Any]:
     """Exactly width x height: scaled to cover the box, then centre-cropped."""
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
     size = (_positive("width", width), _positive("height", height))
     image = _open_upright(resolve_input(path))
     return _save(ImageOps.fit(image, size, Image.Resampling.LANCZOS), self.request.id)
@@ -46,6 +56,8 @@ def thumbnail(self: Task, path: str, width: int, height: int) -> dict[str, Any]:
 @shared_task(name="media.resize", bind=True)
 def resize(self: Task, path: str, width: int, height: int | None = None) -> dict[str, Any]:
     """Scaled to `width`; to `height` too when given, else keeping the aspect ratio."""
+    from PIL import Image  # noqa: PLC0415
+
     _positive("width", width)
     image = _open_upright(resolve_input(path))
     if height is None:

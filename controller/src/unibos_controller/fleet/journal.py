@@ -7,22 +7,24 @@ import shlex
 
 # The one table of short names. The unit names are the roles' (roles/*/templates,
 # roles/*/vars): the app's units, the worker template instances, and Debian's units
-# of the backing services.
-SERVICES: dict[str, str] = {
-    "hub": "unibos-hub.service",
-    "beat": "unibos-beat.service",
-    "node": "unibos-node.service",
-    "sync": "unibos-sync.service",
-    "node-worker": "unibos-node-worker.service",
-    "worker-core": "unibos-worker@core.service",
-    "worker-ocr": "unibos-worker@ocr.service",
-    "worker-media": "unibos-worker@media.service",
-    "flower": "unibos-flower.service",
-    "patroni": "patroni.service",
-    "etcd": "etcd.service",
-    "haproxy": "haproxy.service",
-    "redis": "redis-server.service",
-    "sentinel": "redis-sentinel.service",
+# of the backing services. A name may read several units: the sync agent runs in its
+# own unit, or, on a device whose profile says so (node_sync_in_worker, a Pi Zero 2 W),
+# as a thread of the node's worker, whose journal then holds its lines.
+SERVICES: dict[str, tuple[str, ...]] = {
+    "hub": ("unibos-hub.service",),
+    "beat": ("unibos-beat.service",),
+    "node": ("unibos-node.service",),
+    "sync": ("unibos-sync.service", "unibos-node-worker.service"),
+    "node-worker": ("unibos-node-worker.service",),
+    "worker-core": ("unibos-worker@core.service",),
+    "worker-ocr": ("unibos-worker@ocr.service",),
+    "worker-media": ("unibos-worker@media.service",),
+    "flower": ("unibos-flower.service",),
+    "patroni": ("patroni.service",),
+    "etcd": ("etcd.service",),
+    "haproxy": ("haproxy.service",),
+    "redis": ("redis-server.service",),
+    "sentinel": ("redis-sentinel.service",),
 }
 
 CURSOR_PREFIX = "-- cursor: "
@@ -33,14 +35,14 @@ class UnknownService(Exception):
         super().__init__(f"unknown service {name!r}; known: {', '.join(sorted(SERVICES))}")
 
 
-def unit(service: str) -> str:
+def units(service: str) -> tuple[str, ...]:
     if service not in SERVICES:
         raise UnknownService(service)
     return SERVICES[service]
 
 
 def command(
-    unit_name: str | None,
+    unit_names: tuple[str, ...] = (),
     *,
     since: str | None = None,
     lines: int | None = None,
@@ -50,8 +52,7 @@ def command(
     shell would, but runs no shell). It always asks for the cursor of the last entry,
     so that a follow-up reads only what came after."""
     argv = ["journalctl", "--no-pager", "--output=short-iso", "--show-cursor"]
-    if unit_name:
-        argv.append(f"--unit={unit_name}")
+    argv += [f"--unit={name}" for name in unit_names]
     if after_cursor:
         argv.append(f"--after-cursor={after_cursor}")
     else:

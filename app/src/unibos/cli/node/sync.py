@@ -1,18 +1,25 @@
 import json
+import logging
 import signal
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import click
 from django.conf import settings
 
-from unibos.cli.django_setup import configure_django
+from unibos.cli.django_setup import configure_settings
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubRefused, HubUnreachable
 from unibos.node.state import BrokenState, Identity, NotEnrolled
 
 if TYPE_CHECKING:
+    from unibos.node.sync.runner import Runner
     from unibos.node.sync.store import SyncStore
+
+log = logging.getLogger("unibos.sync")
 
 
 def text(document: dict[str, Any]) -> str:
@@ -45,7 +52,8 @@ def sync(once: bool, watch: bool, as_json: bool) -> None:
     offline transitions, and exit 0 on SIGTERM after the round in flight."""
     if watch and (once or as_json):
         raise click.UsageError("--watch runs until stopped: it takes neither --once nor --json")
-    configure_django()
+    # Settings only: the agent and its store use no model (a Pi's memory).
+    configure_settings()
     # Imported once the settings are loaded: the store reads UNIBOS_SYNC_DB_PATH.
     from unibos.node.sync.agent import Agent  # noqa: PLC0415
     from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
@@ -82,20 +90,85 @@ def sync(once: bool, watch: bool, as_json: bool) -> None:
     click.echo(json.dumps(document, indent=2) if as_json else text(document))
 
 
-def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
-    """`--watch`: the sync service, until SIGTERM (systemd's stop) or SIGINT."""
+def runner_of(store: "SyncStore", identity: Identity, credential: str) -> "Runner":
+    """The sync service of this node: the agent, its hubs and their offline detector."""
     from unibos.node.sync.agent import Agent  # noqa: PLC0415
     from unibos.node.sync.detector import OfflineDetector  # noqa: PLC0415
     from unibos.node.sync.hub_routing import Hubs  # noqa: PLC0415
     from unibos.node.sync.runner import Runner  # noqa: PLC0415
 
     hubs = Hubs.from_settings(identity)
-    runner = Runner(
+    return Runner(
         Agent(store, identity, credential, hubs.write_url),
         store,
         OfflineDetector(hubs),
         settings.UNIBOS_SYNC_INTERVAL,
     )
+
+
+def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
+    """`--watch`: the sync service, until SIGTERM (systemd's stop) or SIGINT."""
+    runner = runner_of(store, identity, credential)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: runner.stop())
     runner.run()
+
+
+class SyncThread:
+    """The sync service as a thread of another long-running process: the node's own
+    worker on a device too small for both (`unibos worker --with-sync`, a Pi Zero 2 W),
+    which then holds one copy of the app instead of two.
+
+    Failure isolation stays honest: the agent's failure is not swallowed but calls
+    `on_failure` (the worker stops, warm, and exits 1, so systemd restarts it and the
+    agent with it), and what stops the worker stops the agent (after its round in flight;
+    a round is safe to cut anywhere, as the killed-agent tests show). What it gives up
+    is the other way round: a task that crashes the process takes the agent down with
+    it until systemd restarts the unit, and both share one memory bound.
+    """
+
+    def __init__(
+        self, identity: Identity, credential: str, on_failure: Callable[[], object]
+    ) -> None:
+        self.identity, self.credential, self.on_failure = identity, credential, on_failure
+        self.failure: BaseException | None = None
+        self._runner: Runner | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="unibos-sync", daemon=True)
+
+    def start(self) -> None:
+        # A host process such as Celery's worker takes over the root logger's handlers and
+        # format once it runs: the agent's lines keep a handler of their own, on this
+        # process's real stdout, in the format `unibos sync --watch` writes them.
+        handler = logging.StreamHandler(sys.__stdout__)
+        handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
+        log.addHandler(handler)
+        log.propagate = False
+        self._thread.start()
+        # The runner exists (or its construction failed) before the caller goes on.
+        self._ready.wait()
+
+    def _serve(self) -> None:
+        from unibos.node.sync.store import SyncStore  # noqa: PLC0415
+
+        try:
+            # Made in this thread: a SQLite connection belongs to the thread that opened it.
+            store = SyncStore.of_node(self.identity)
+            try:
+                self._runner = runner_of(store, self.identity, self.credential)
+                self._ready.set()
+                self._runner.run()
+            finally:
+                store.close()
+        except BaseException as error:
+            self.failure = error
+            log.exception("the sync agent failed; stopping this process so that it restarts")
+            self.on_failure()
+        finally:
+            self._ready.set()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """End the agent after its round in flight and wait for it."""
+        if self._runner is not None:
+            self._runner.stop()
+        self._thread.join(timeout)

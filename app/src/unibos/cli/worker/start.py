@@ -70,4 +70,4 @@ def start(
     configure_django()
     if settings.UNIBOS_NODE_ID:
         queues.append(node_queue(settings.UNIBOS_NODE_ID))
-    celery_worker.run(worker_type, queues, concurrency, loglevel, gpu)
+    celery_worker.run(worker_type, queues, concurrency, loglevel, gpu=gpu)

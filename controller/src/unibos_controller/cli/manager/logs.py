@@ -38,14 +38,14 @@ def logs(
     follow: bool,
 ) -> None:
     try:
-        unit = journal.unit(service) if service else None
+        unit_names = journal.units(service) if service else ()
         inventory = Inventory(inventory_path)
         inventory.require_host(host)
     except (journal.UnknownService, InventoryError) as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from None
 
-    cursor = read(inventory, host, journal.command(unit, since=since, lines=lines))
+    cursor = read(inventory, host, journal.command(unit_names, since=since, lines=lines))
     if not follow:
         return
     try:
@@ -53,9 +53,9 @@ def logs(
             time.sleep(FOLLOW_INTERVAL_S)
             if cursor is None:
                 # Nothing logged yet: everything from now on is new.
-                command = journal.command(unit, since=since, lines=lines)
+                command = journal.command(unit_names, since=since, lines=lines)
             else:
-                command = journal.command(unit, after_cursor=cursor)
+                command = journal.command(unit_names, after_cursor=cursor)
             cursor = read(inventory, host, command) or cursor
     except KeyboardInterrupt:
         raise SystemExit(0) from None
