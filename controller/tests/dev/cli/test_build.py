@@ -51,12 +51,13 @@ def test_two_arm64_builds_of_one_commit_are_byte_identical_and_the_checksums_pas
     assert hashlib.sha256(first).hexdigest() == sha256(node_arm64)
     assert f"{node_arm64.relative_to(checkout)}: OK" in checksums_pass(checkout)
     with tarfile.open(node_arm64) as tar:
-        wheels = [name for name in tar.getnames() if name.endswith(".whl")]
+        names = tar.getnames()
+    wheels = [name for name in names if name.endswith(".whl")]
     # Every wheel is for aarch64 or for any platform; the compiled ones are there.
     assert all("aarch64" in name or name.endswith("-any.whl") for name in wheels), wheels
     assert any(name.startswith("wheels/cryptography-") and "aarch64" in name for name in wheels)
     # So is every Debian package (the same files from the cache: byte-identical above).
-    debs = [name for name in tar.getnames() if name.endswith(".deb")]
+    debs = [name for name in names if name.endswith(".deb")]
     assert debs and all(name.endswith(("_arm64.deb", "_all.deb")) for name in debs), debs
     assert any(name.startswith("debs/redis-server_") for name in debs)
 
