@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HUB_URL := http://127.0.0.1:8000
 NODE_URL := http://127.0.0.1:8001
 
-.PHONY: up down test setup image wheelhouse lint test-app test-controller test-contract test-molecule test-molecule-default test-molecule-ha bench bench-failover bench-sync bench-tasks
+.PHONY: up down test setup image image-arm64 wheelhouse lint test-app test-controller test-contract test-molecule test-molecule-default test-molecule-ha test-pi bench bench-failover bench-sync bench-tasks
 
 up: setup image wheelhouse
 	scripts/dev-host start
@@ -28,6 +28,10 @@ setup:
 
 image: setup
 	scripts/base-image
+
+# The arm64 (Raspberry Pi) image: debootstrap --foreign, the second stage under qemu-user.
+image-arm64: setup
+	scripts/base-image --arch arm64
 
 wheelhouse: setup
 	scripts/wheelhouse
@@ -68,6 +72,13 @@ test-molecule-default: image wheelhouse
 test-molecule-ha: image wheelhouse
 	rm -f .test-results/verify-ha*.xml
 	molecule test -s ha
+
+# A Raspberry Pi node with no network (molecule/pi): one arm64 container under qemu-user,
+# `--network none`, installed from the arm64 node bundle (Debian packages included).
+# Not part of `make test`: emulated, it does not fit CI's budget (README, Tests).
+test-pi: image-arm64
+	rm -f .test-results/verify-pi.xml
+	molecule test -s pi
 
 bench: setup image wheelhouse
 	python3 bench/deploy.py

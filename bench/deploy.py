@@ -20,7 +20,12 @@
    split between the forks of a prefork pool, the better estimate of what a Raspberry
    Pi must hold), and the sum of what a Pi node runs: its API, its sync agent and its
    own worker;
-6. the same Pi node with the Pi Zero 2 W's profile: the node part of the dev host is
+6. the air-gapped install of an arm64 node: a container of the arm64 base image under
+   qemu-user with `--network none` (nothing but loopback), `playbooks/site.yml` with
+   the node and its Redis from the arm64 node bundle (wheels and Debian packages; its
+   size is the `bundle_mb_node_arm64` above), timed from the first play to the recap.
+   The node is not enrolled (no hub): what is timed is the install.
+7. the Pi node of 5 with the Pi Zero 2 W's profile: the node part of the dev host is
    deployed again with `node_device=pi-zero-2w` (one gunicorn worker with threads, the
    threads pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
    three units measured on the host by bench/unit_usage.py: PSS, USS, the distinct
@@ -46,6 +51,7 @@ from pathlib import Path
 from figures import percentile
 from unibos_controller.bundles.builder import TARGETS
 from unibos_controller.bundles.wheels import ARCHES
+from unibos_controller.testbed.containers import booted
 from unibos_controller.testbed.waiting import WaitTimeout, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +78,10 @@ PODMAN_CONNECTION = "containers.podman.podman"
 PI_ZERO_MB = 512
 # What a Pi node runs (inventories/production.example): no hub, no hub workers.
 PI_NODE_SERVICES = ("node", "sync", "node_worker")
+# The arm64 container of the air-gapped install, and its image (make image-arm64).
+PI_HOST = "bench-pi"
+PI_IMAGE = "localhost/unibos-base:bookworm-arm64"
+SSH_CONFIG = "/var/lib/unibos-controller/container-ssh/config"
 # The Pi Zero 2 W's goal for those three units together, MB of PSS (issue 15).
 PI_ZERO_GOAL_MB = 150
 # The idle window over which the Pi Zero node's CPU time is read.
@@ -147,6 +157,43 @@ def bundle_builds() -> dict[str, float]:
                 (bundle,) = (clone / "build" / target).glob(f"*-{arch}.tar.gz")
                 figures[f"bundle_mb_{target}_{arch}"] = bundle.stat().st_size / 1e6
     return figures
+
+
+def arm64_airgap_install() -> tuple[float, str]:
+    """Seconds of site.yml installing an arm64 node from its bundle onto a container with
+    no network, and the recap."""
+    run("make", "image-arm64")
+    built = run("unibos-dev", "build", "node", "--arch", "arm64")
+    bundle = ROOT / re.findall(r"(?:built|up to date): (\S+)", built)[0]
+    subprocess.run(["podman", "rm", "-f", "-t", "0", PI_HOST], capture_output=True, check=False)
+    run("podman", "run", "-d", "--name", PI_HOST, "--hostname", PI_HOST, "--arch", "arm64",
+        "--network", "none", "--privileged", "--systemd=always",
+        "--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096",
+        PI_IMAGE, "/sbin/init")  # fmt: skip
+    try:
+        wait_until(lambda: booted(PI_HOST), 300, f"systemd in {PI_HOST} up", interval=3)
+        host_vars = {
+            "ansible_connection": "ansible.builtin.ssh",
+            "ansible_ssh_common_args": f"-F {SSH_CONFIG}",
+            "ansible_python_interpreter": "/usr/bin/python3",
+            "unibos_host_address": "127.0.0.1",
+            "app_bundle": str(bundle),
+            "node_allowed_hosts": [PI_HOST, "localhost", "127.0.0.1"],
+            "node_gunicorn_workers": 1,
+            # Not enrolled (no hub anywhere): the role wants a URL all the same.
+            "node_hub_url": "http://127.0.0.1:18080",
+        }
+        inventory = {"all": {"hosts": {PI_HOST: host_vars},
+                             "children": {"redis": {"hosts": {PI_HOST: None}},
+                                          "node": {"hosts": {PI_HOST: None}}}}}  # fmt: skip
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+            json.dump(inventory, file)
+        try:
+            return timed("ansible-playbook", "-i", file.name, "playbooks/site.yml")
+        finally:
+            os.unlink(file.name)
+    finally:
+        subprocess.run(["podman", "rm", "-f", "-t", "0", PI_HOST], capture_output=True, check=False)
 
 
 def recap_count(recap: str, field: str) -> int:
@@ -271,6 +318,13 @@ def main() -> None:
         f"{PI_ZERO_MB} MB Pi Zero 2 W ({100 * pi_pss / PI_ZERO_MB:.0f} %)"
     )
 
+    airgap_s, airgap_recap = arm64_airgap_install()
+    print(
+        f"air-gapped install of an arm64 node (qemu-user, --network none, bundle "
+        f"{builds['bundle_mb_node_arm64']:.1f} MB): {airgap_s:.1f} s, "
+        f"{recap_count(airgap_recap, 'changed')} changed"
+    )
+
     zero = pi_zero_node()
     print(f"a Pi node with the pi-zero-2w profile, {IDLE_WINDOW_S} s idle:")
     print(f"{'unit':<28}{'procs':>6}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
@@ -302,6 +356,7 @@ def main() -> None:
         **{f"rss_mb_{name}": f"{rss:.1f}" for name, (rss, _) in memory.items()},
         "pss_mb_pi_node": f"{pi_pss:.1f}",
         "pss_mb_host": f"{total_pss:.1f}",
+        "arm64_airgap_install_s": f"{airgap_s:.1f}",
         "pss_mb_pi_zero": f"{zero['alone_mb']:.1f}",
         "pss_mb_pi_zero_colocated": f"{zero_pss:.1f}",
         "uss_mb_pi_zero": f"{zero_uss:.1f}",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from unibos_controller.bundles import archive, wheels
+from unibos_controller.bundles import archive, debs, wheels
 from unibos_controller.bundles.source import Commit, SourceError
 
 # What a host installs, by the inventory groups it stands in: hub (with Patroni's
@@ -73,6 +73,7 @@ def build(
             dependencies = sorted(wheels.dependency_wheels(arch, tree, app).glob("*.whl"))
             files = {f"{archive.APP_DIR}/{wheel.name}": wheel for wheel in [app, *dependencies]}
             (installer,) = [name for name in files if Path(name).name.startswith("pip-")]
+            debian_lists = debs.target_packages(commit)
             for target in todo:
                 members = dict(files)
                 if target == "hub":
@@ -86,6 +87,16 @@ def build(
                     "python": "cp311",
                     "installer": installer,
                 }
+                if debian_lists.get(target):
+                    progress(f"resolving the Debian packages of {target} for {arch}")
+                    directory, lock = debs.debs(arch, debian_lists[target])
+                    members |= {f"{debs.DEBS_DIR}/{deb['file']}": directory / deb["file"]
+                                for deb in lock}  # fmt: skip
+                    fields["debian"] = {
+                        "suite": debs.SUITE,
+                        "packages": debian_lists[target],
+                        "debs": [deb | {"file": f"{debs.DEBS_DIR}/{deb['file']}"} for deb in lock],
+                    }
                 bundle = archive.write(paths[target], members, fields, commit.time)
                 built.append(Built(target, bundle.path, bundle.manifest, fresh=True))
     archive.write_checksums(build_dir, checkout)

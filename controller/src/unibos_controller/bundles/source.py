@@ -64,6 +64,10 @@ class Commit:
         version = read_version(git(checkout, "show", f"{sha}:{VERSION_FILE}"))
         return cls(checkout, sha, time, version)
 
+    def show(self, path: str) -> str:
+        """The text of the file at `path` in the commit."""
+        return git(self.checkout, "show", f"{self.sha}:{path}")
+
     def export(self, paths: list[str], into: Path) -> Path:
         """The committed files under `paths`, as they are in the commit (not the working
         tree's uncommitted changes), extracted into `into`."""

@@ -51,10 +51,15 @@ def test_two_arm64_builds_of_one_commit_are_byte_identical_and_the_checksums_pas
     assert hashlib.sha256(first).hexdigest() == sha256(node_arm64)
     assert f"{node_arm64.relative_to(checkout)}: OK" in checksums_pass(checkout)
     with tarfile.open(node_arm64) as tar:
-        wheels = [name for name in tar.getnames() if name.endswith(".whl")]
+        names = tar.getnames()
+    wheels = [name for name in names if name.endswith(".whl")]
     # Every wheel is for aarch64 or for any platform; the compiled ones are there.
     assert all("aarch64" in name or name.endswith("-any.whl") for name in wheels), wheels
     assert any(name.startswith("wheels/cryptography-") and "aarch64" in name for name in wheels)
+    # So is every Debian package (the same files from the cache: byte-identical above).
+    debs = [name for name in names if name.endswith(".deb")]
+    assert debs and all(name.endswith(("_arm64.deb", "_all.deb")) for name in debs), debs
+    assert any(name.startswith("debs/redis-server_") for name in debs)
 
 
 def test_the_manifest_names_the_build_and_lists_every_member_with_its_sha256(checkout, node_amd64):
@@ -80,6 +85,29 @@ def test_the_manifest_names_the_build_and_lists_every_member_with_its_sha256(che
     assert manifest["installer"] in digests and "/pip-" in manifest["installer"]
     # A node needs no Patroni: only the hub bundle carries its wheels.
     assert not any(name.startswith("patroni-wheels/") for name in digests)
+
+
+def test_the_manifest_pins_each_debian_package_by_version_and_sha256(checkout, node_amd64):
+    with tarfile.open(node_amd64) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    members = {m["path"]: m["sha256"] for m in manifest["members"]}
+    debian = manifest["debian"]
+
+    assert debian["suite"] == "bookworm"
+    # The node's list of roles/unibos (unibos_bundle_debian_packages), with dependencies.
+    assert {"redis-server", "ffmpeg", "tesseract-ocr", "python3-apt"} <= set(debian["packages"])
+    names = {deb["package"] for deb in debian["debs"]}
+    assert {"redis-server", "ffmpeg", "tesseract-ocr", "libavcodec59"} <= names
+    for deb in debian["debs"]:
+        assert members[deb["file"]] == deb["sha256"], deb
+        name, version, arch = deb["file"].removeprefix("debs/").removesuffix(".deb").split("_")
+        assert (name, version.replace("%3a", ":"), arch) == (
+            deb["package"], deb["version"], deb["architecture"])  # fmt: skip
+        assert arch in ("amd64", "all")
+    assert set(members) == {
+        *[path for path in members if path.startswith("wheels/")],
+        *[deb["file"] for deb in debian["debs"]],
+    }
 
 
 def test_a_bundle_of_the_same_commit_is_kept_and_reported_up_to_date(checkout, node_amd64, dev):

@@ -1,6 +1,6 @@
-"""The app role given a bundle (app_bundle), through a real ansible-playbook run against
-podman containers of the base image: refusals before any change, and an install on a
-host with no network at all."""
+"""The common and app roles given a bundle (app_bundle), through a real ansible-playbook
+run against podman containers of the base image: refusals before any change, and an
+install on a host with no network at all, its Debian packages included."""
 
 import io
 import json
@@ -18,13 +18,14 @@ from unibos_controller.testbed.waiting import wait_until
 
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
 
-# The app role alone, as node.yml runs it (the shared facts of roles/unibos first). The
-# handler stands in for the services that listen to a new release.
+# The common and app roles, as node.yml runs them (the shared facts of roles/unibos
+# first). The handler stands in for the services that listen to a new release.
 PLAYBOOK = """\
 - name: Install the app from a bundle
   hosts: all
   roles:
     - role: unibos
+    - role: common
     - role: app
   handlers:
     - name: Note the new release
@@ -151,6 +152,15 @@ def test_a_host_with_no_network_installs_the_nodes_release_from_its_bundle(
     assert podman("exec", host, "readlink", "/opt/unibos/current").stdout.strip() == release
     version = podman("exec", host, f"{release}/bin/unibos", "--version")
     assert version.stdout.strip().endswith(f"version {manifest['version']}"), version.stdout
+
+    # The node's Debian packages came from the bundle: apt read no index.
+    debs = [deb["package"] for deb in manifest["debian"]["debs"]]
+    status = "${Package} ${db:Status-Abbrev}\\n"
+    installed = podman("exec", host, "dpkg-query", "-W", "-f", status, *debs)
+    assert all(line.split()[1] == "ii" for line in installed.stdout.splitlines()), installed.stdout
+    assert {"redis-server", "ffmpeg", "tesseract-ocr"} <= set(debs)
+    lists = podman("exec", host, "find", "/var/lib/apt/lists", "-name", "*_Packages*")
+    assert lists.stdout == ""
 
     again = play(tmp_path, host, ["node"], node_amd64)
     assert again.returncode == 0, again.stdout
