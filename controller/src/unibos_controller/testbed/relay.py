@@ -4,7 +4,7 @@ connections; outside, each becomes a connection to a port on this machine. Nothi
 routed and no interface is added: the container keeps nothing but loopback, and the
 relay ends with the exec (stop()), which is how a test takes the far end away.
 
-The inside half is a short program for the container's own python3; the two halves
+The inside half is relay_inside.py, run by the container's own python3; the two halves
 speak frames over the exec's stdin and stdout: kind (1 byte: O open, D data, C close),
 connection id (4 bytes), length (4 bytes), payload.
 """
@@ -13,66 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import struct
 import subprocess
 import threading
+from pathlib import Path
 from typing import IO
 
-HEADER = struct.Struct(">cII")
+from unibos_controller.testbed.relay_inside import HEADER, pump
 
-INSIDE = r"""
-import socket, struct, sys, threading
-HEADER = struct.Struct(">cII")
-out, lock, conns = sys.stdout.buffer, threading.Lock(), {}
-def send(kind, cid, data=b""):
-    with lock:
-        out.write(HEADER.pack(kind, cid, len(data)) + data)
-        out.flush()
-def pump(cid, conn):
-    while True:
-        try:
-            data = conn.recv(65536)
-        except OSError:
-            data = b""
-        if not data:
-            send(b"C", cid)
-            return
-        send(b"D", cid, data)
-def accept(listener):
-    cid = 0
-    while True:
-        conn, _ = listener.accept()
-        cid += 1
-        conns[cid] = conn
-        send(b"O", cid)
-        threading.Thread(target=pump, args=(cid, conn), daemon=True).start()
-listener = socket.socket()
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", int(sys.argv[1])))
-listener.listen(16)
-threading.Thread(target=accept, args=(listener,), daemon=True).start()
-send(b"R", 0)
-stdin = sys.stdin.buffer
-while True:
-    header = stdin.read(HEADER.size)
-    if len(header) < HEADER.size:
-        break
-    kind, cid, size = HEADER.unpack(header)
-    data = stdin.read(size) if size else b""
-    conn = conns.get(cid)
-    if conn is None:
-        continue
-    if kind == b"D":
-        try:
-            conn.sendall(data)
-        except OSError:
-            pass
-    elif kind == b"C":
-        try:
-            conn.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-"""
+# The inside half, run by the container's python3 (stdlib only): its source is sent
+# with the exec, so the container needs nothing installed.
+INSIDE = Path(__file__).with_name("relay_inside.py")
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes:
@@ -97,7 +47,7 @@ class ExecRelay:
 
     def start(self, timeout: float = 60.0) -> None:
         self.process = subprocess.Popen(
-            ["podman", "exec", "-i", self.container, "python3", "-u", "-c", INSIDE,
+            ["podman", "exec", "-i", self.container, "python3", "-u", "-c", INSIDE.read_text(),
              str(self.inside_port)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -137,7 +87,7 @@ class ExecRelay:
                     self._send(b"C", cid)
                     continue
                 self._conns[cid] = conn
-                threading.Thread(target=self._to_inside, args=(cid, conn), daemon=True).start()
+                threading.Thread(target=pump, args=(cid, conn, self._send), daemon=True).start()
             elif kind == b"D" and cid in self._conns:
                 with contextlib.suppress(OSError):
                     self._conns[cid].sendall(data)
@@ -146,17 +96,6 @@ class ExecRelay:
                     self._conns[cid].shutdown(socket.SHUT_WR)
         for conn in self._conns.values():
             conn.close()
-
-    def _to_inside(self, cid: int, conn: socket.socket) -> None:
-        while True:
-            try:
-                data = conn.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                self._send(b"C", cid)
-                return
-            self._send(b"D", cid, data)
 
     def stop(self) -> None:
         """Ends the exec: the listener inside is gone, and with it the way out."""
