@@ -17,6 +17,8 @@ TEST_TARGETS = {
     "molecule": "test-molecule",
     "default": "test-molecule-default",
     "ha": "test-molecule-ha",
+    # Not part of `all` (make test): the arm64 node under emulation (README, Tests).
+    "pi": "test-pi",
 }
 
 
