@@ -49,6 +49,11 @@ vagrant-up: vagrant-box wheelhouse
 	vagrant up
 	scripts/vagrant-idempotence
 
+# The verify suite of molecule/default against those VMs, each VM's part of it
+# (scripts/vagrant-test); after make vagrant-up.
+vagrant-test:
+	scripts/vagrant-test
+
 vagrant-down:
 	vagrant destroy -f
 
