@@ -4,6 +4,12 @@ The host is a podman container: Molecule's instance, or the `make up` dev host w
 UNIBOS_TEST_HOST names it (`UNIBOS_TEST_HOST=unibos-dev pytest molecule/default/tests`).
 Commands run in it through `podman exec` (testinfra's podman backend), which is much
 faster than going through Ansible for each command.
+
+Or one host of an inventory of separate machines, when UNIBOS_TEST_INVENTORY names that
+inventory too (the Vagrant VMs: scripts/vagrant-test): commands then go over SSH as
+the inventory says (testinfra's ansible backend), and a test runs only on a host in the
+inventory groups it needs: those of its `on` marks, of the unit and of the port it is
+given. A host that stands in every group (Molecule's, the dev host) runs them all.
 """
 
 from __future__ import annotations
@@ -35,10 +41,75 @@ HUB_PORT = 8000
 NODE_PORT = 8001
 
 
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _inventory() -> str:
+    """The inventory that names the host under test (and its groups and device)."""
+    return (
+        os.environ.get("UNIBOS_TEST_INVENTORY")
+        or os.environ.get("MOLECULE_INVENTORY_FILE")
+        or str(ROOT / "inventories/dev")
+    )
+
+
 def _host_name() -> str:
     if name := os.environ.get("UNIBOS_TEST_HOST"):
         return name
     return AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("hub")[0]
+
+
+# The inventory group whose hosts run each unit, and each API port's: a test given a unit
+# or a port (parametrized) applies to the hosts of that group.
+UNIT_GROUPS = {
+    "etcd": "etcd",
+    "patroni": "patroni",
+    "redis-server": "redis",
+    "redis-sentinel": "redis_sentinel",
+    "haproxy": "haproxy",
+    "unibos-hub": "hub",
+    "unibos-beat": "hub",
+    "unibos-flower": "flower",
+    "unibos-node": "node",
+    "unibos-sync": "node",
+    "unibos-node-worker": "node",
+    "unibos-worker@core": "worker_core",
+    "unibos-worker@ocr": "worker_ocr",
+    "unibos-worker@media": "worker_media",
+}
+PORT_GROUPS = {HUB_PORT: "hub", NODE_PORT: "node"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "on(*groups): runs only on a host in every one of these inventory groups (the others "
+        "skip it): what the test reads is there, or several parts it needs are on one host",
+    )
+
+
+def _groups_needed(item: pytest.Item) -> set[str]:
+    needed = {group for mark in item.iter_markers("on") for group in mark.args}
+    params = getattr(item, "callspec", None)
+    if params is not None:
+        if "unit" in params.params:
+            needed.add(UNIT_GROUPS[params.params["unit"]])
+        if "port" in params.params:
+            needed.add(PORT_GROUPS[params.params["port"]])
+    return needed
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, with the reason, each test the host under test does not stand in the groups
+    of. Skipped, not deselected: the report shows what was not checked on that host."""
+    needs = {item: _groups_needed(item) for item in items}
+    if not any(needs.values()):
+        return
+    host = _host_name()
+    groups = set(AnsibleRunner(_inventory()).get_variables(host)["group_names"])
+    for item, needed in needs.items():
+        if missing := sorted(needed - groups):
+            item.add_marker(pytest.mark.skip(reason=f"{host} is not in {', '.join(missing)}"))
 
 
 @dataclass
@@ -101,12 +172,13 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack() -> Stack:
+    if inventory := os.environ.get("UNIBOS_TEST_INVENTORY"):
+        return Stack(testinfra.get_host(f"ansible://{_host_name()}", ansible_inventory=inventory))
     return Stack(testinfra.get_host(f"podman://{_host_name()}"))
 
 
 # The device profiles of roles/unibos (unibos_device_profiles): what the units of the host
 # are sized by and run as.
-ROOT = Path(__file__).resolve().parents[3]
 PROFILES = yaml.safe_load((ROOT / "roles/unibos/defaults/main.yml").read_text())[
     "unibos_device_profiles"
 ]
@@ -116,8 +188,7 @@ PROFILES = yaml.safe_load((ROOT / "roles/unibos/defaults/main.yml").read_text())
 def devices(stack: Stack) -> dict[str, str]:
     """unibos_device and node_device of the host, as its inventory names them (Molecule's:
     a desktop whose node runs as on a Pi Zero 2 W)."""
-    inventory = os.environ.get("MOLECULE_INVENTORY_FILE") or str(ROOT / "inventories/dev")
-    variables = AnsibleRunner(inventory).get_variables(stack.hostname)
+    variables = AnsibleRunner(_inventory()).get_variables(stack.hostname)
     device = variables["unibos_device"]
     return {"unibos_device": device, "node_device": variables.get("node_device", device)}
 

@@ -35,6 +35,7 @@ def test_the_unit_is_bounded_by_its_devices_memory_profile(stack, devices, unit,
     assert shown == [str(bounds["high"] * 2**20), str(bounds["max"] * 2**20)]
 
 
+@pytest.mark.on("node")
 def test_the_node_api_has_its_devices_gunicorn_workers_and_threads(stack, devices):
     gunicorn = PROFILES[devices["node_device"]]["gunicorn"]["node"]
     command = stack.host.check_output("systemctl show -P ExecStart unibos-node")
@@ -43,6 +44,7 @@ def test_the_node_api_has_its_devices_gunicorn_workers_and_threads(stack, device
     assert len(processes) == gunicorn["workers"]
 
 
+@pytest.mark.on("node")
 def test_the_node_worker_runs_its_devices_pool(stack, devices):
     profile = PROFILES[devices["node_device"]]
     command = stack.host.check_output("systemctl show -P ExecStart unibos-node-worker")
@@ -55,12 +57,14 @@ def test_the_node_worker_runs_its_devices_pool(stack, devices):
     assert len(pool) == expected
 
 
+@pytest.mark.on("node")
 def test_the_node_units_get_their_devices_malloc_arenas(stack, devices):
     arenas = PROFILES[devices["node_device"]]["malloc_arena_max"]
     environment = stack.host.file("/etc/unibos/node.env").content_string
     assert (f"MALLOC_ARENA_MAX={arenas}\n" in environment) == (arenas > 0)
 
 
+@pytest.mark.on("node")
 def test_the_sync_agent_runs_in_one_unit_only(stack, sync_unit):
     # Its own unit, or (node_sync_in_worker) the node's worker, whose own is then
     # stopped and disabled: one agent per node.

@@ -3,10 +3,14 @@
 import base64
 import json
 
+import pytest
 from conftest import wait_for
 from unibos_controller.testbed.hosts import request
 
 FLOWER = "http://127.0.0.1:5555"
+
+
+pytestmark = pytest.mark.on("flower")
 
 
 def credentials(stack) -> str:

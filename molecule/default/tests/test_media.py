@@ -2,7 +2,11 @@
 
 import json
 
+import pytest
 from conftest import DATA_DIR
+
+# Sent from the host of the media worker, which reads and writes the files there.
+pytestmark = pytest.mark.on("worker_media")
 
 
 def thumbnail_size(stack, width: int, height: int) -> str:

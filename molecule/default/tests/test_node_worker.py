@@ -4,8 +4,13 @@ hub worker can be sent one."""
 
 import json
 
+import pytest
+
 NODE_DATA_DIR = "/var/lib/unibos/node/data"
 NODE_STATE_DIR = "/var/lib/unibos/node/state"
+
+
+pytestmark = pytest.mark.on("node")
 
 
 def node_call(stack, task: str, **kwargs) -> dict:
@@ -58,6 +63,8 @@ def test_a_camera_still_is_taken_on_the_node_and_stays_in_its_data_dir(stack):
     assert still.mode & 0o007 == 0
 
 
+# Sent with the hub's worker command, there where a hub worker runs.
+@pytest.mark.on("worker_core")
 def test_a_hub_worker_cannot_be_sent_a_camera_task(stack):
     cmd = stack.host.run(
         "/usr/local/sbin/unibos-worker call cctv.snapshot --kwargs %s",

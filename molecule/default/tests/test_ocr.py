@@ -1,8 +1,13 @@
 """Tesseract on the ocr worker reads back a sentence rendered into an image."""
 
+import pytest
 from conftest import DATA_DIR
 
 SENTENCE = "The quick brown fox jumps over the lazy dog"
+
+
+# Sent from the host of the ocr worker, which reads the image there.
+pytestmark = pytest.mark.on("worker_ocr")
 
 
 def read_back_a_rendered_sentence(stack) -> str:

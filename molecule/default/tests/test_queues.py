@@ -5,6 +5,9 @@ import json
 import pytest
 from conftest import DATA_DIR
 
+# Each task's worker is named after the host the task is sent from: all three types there.
+pytestmark = pytest.mark.on("worker_core", "worker_ocr", "worker_media")
+
 # (task, kwargs, queue, worker type)
 ROUTES = [
     ("core.cleanup", {}, "default", "core"),

@@ -1,6 +1,7 @@
 """Celery beat on the hub sends the health check on its schedule, and a core worker
 runs it. Nothing else in this scenario sends core.health_check."""
 
+import pytest
 from conftest import HUB_PORT, wait_for
 
 
@@ -11,6 +12,8 @@ def last_health_check(stack) -> dict | None:
     return record if record and record["last_run"] else None
 
 
+# The worker that ran it is named after the hub's host.
+@pytest.mark.on("hub", "worker_core")
 def test_beat_has_run_the_scheduled_health_check(stack):
     record = wait_for(
         lambda: last_health_check(stack), 180, "a scheduled core.health_check", interval=5

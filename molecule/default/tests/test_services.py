@@ -49,12 +49,14 @@ def test_the_unit_runs_as_its_own_unprivileged_user(stack, sync_unit, unit, user
     assert owner == user
 
 
+@pytest.mark.on("hub", "patroni")
 def test_celery_beat_runs_on_the_patroni_leader_and_not_from_boot(stack):
     assert stack.host.run("/usr/local/libexec/unibos/patroni-leader check").rc == 0
     assert stack.host.service("unibos-beat").is_running
     assert stack.host.check_output("systemctl is-enabled unibos-beat || true") == "static"
 
 
+@pytest.mark.on("haproxy")
 def test_haproxy_workers_do_not_run_as_root(stack):
     owners = stack.host.check_output("ps -o user= -C haproxy").split()
     assert "haproxy" in owners
@@ -65,6 +67,7 @@ def test_the_hub_and_node_apis_listen_on_their_own_ports(stack, port):
     assert stack.host.socket(f"tcp://0.0.0.0:{port}").is_listening
 
 
+@pytest.mark.on("redis")
 def test_redis_refuses_clients_without_the_password(stack):
     out = stack.host.run("redis-cli -p 6379 PING")
     assert "NOAUTH" in out.stdout + out.stderr

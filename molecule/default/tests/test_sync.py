@@ -5,8 +5,11 @@ what users write through the node's API reaches the hub."""
 import json
 import secrets
 
+import pytest
 from conftest import NODE_PORT, wait_for
 from unibos_controller.testbed.hosts import request
+
+pytestmark = pytest.mark.on("node")
 
 
 def sync_state(stack) -> dict:
@@ -40,6 +43,8 @@ def hub_record(stack, collection: str, record_id: str) -> dict | None:
     return json.loads(stack.hub_python(code))
 
 
+# The hub's users and records are read on the host, through the hub's own commands.
+@pytest.mark.on("hub")
 def test_a_record_written_through_the_node_api_reaches_the_hub(stack):
     headers = {"Authorization": f"Bearer {stack.token(NODE_PORT, 'member')}"}
     record_id = f"verify-{secrets.token_hex(4)}"

@@ -19,6 +19,8 @@ TEST_TARGETS = {
     "ha": "test-molecule-ha",
     # Not part of `all` (make test): the arm64 node under emulation (README, Tests).
     "pi": "test-pi",
+    # Not part of `all` either: the verify suite against the VMs of `make vagrant-up`.
+    "vagrant": "vagrant-test",
 }
 
 
