@@ -90,6 +90,9 @@ def _serve(state: State, state_dir: Path, container: str, stopping: list[bool]) 
                 env=env, cwd=state.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             wait_until(lambda: _answers(hub_port), 60, "the hub on the controller")
+            # The signing keys of the hub's tokens, as the hub role makes them (a hub
+            # without them refuses every login, 503).
+            _hub(env, "keys", "ensure")
             _hub(env, "orgs", "create", ORGANIZATION, "--name", "Home", "--type", "family",
                  "--plan", "personal")  # fmt: skip
             username, password = "pi-verify", secrets.token_urlsafe(16)

@@ -73,8 +73,11 @@ def test_a_record_written_through_the_node_api_is_in_its_store_and_queued(lone_n
 
 def test_the_sync_agent_logged_that_the_hub_went_offline(host, lone_node):
     def transitions() -> list[str]:
+        """The agent's online and offline messages, in order. Its lines are the app's
+        log format, `LEVEL LOGGER: MESSAGE`."""
         log = host.check_output("journalctl -u unibos-sync --no-pager -o cat")
-        return [line for line in log.splitlines() if line.startswith(("online:", "offline:"))]
+        messages = (line.partition(": ")[2] for line in log.splitlines())
+        return [message for message in messages if message.startswith(("online:", "offline:"))]
 
     # Online while the hub answered (the converge), offline since it is gone.
     lines = wait_for(

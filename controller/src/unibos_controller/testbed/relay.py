@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
-from unibos_controller.testbed.relay_inside import HEADER, pump
+from unibos_controller.testbed.relay_inside import HEADER, Connections, close_frame, pump
 
 # The inside half, run by the container's python3 (stdlib only): its source is sent
 # with the exec, so the container needs nothing installed.
@@ -42,7 +42,7 @@ class ExecRelay:
         self.container, self.inside_port, self.port = container, inside_port, port
         self.process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
-        self._conns: dict[int, socket.socket] = {}
+        self._conns = Connections()
         self._ready = threading.Event()
 
     def start(self, timeout: float = 60.0) -> None:
@@ -86,16 +86,16 @@ class ExecRelay:
                 except OSError:
                     self._send(b"C", cid)
                     continue
-                self._conns[cid] = conn
-                threading.Thread(target=pump, args=(cid, conn, self._send), daemon=True).start()
-            elif kind == b"D" and cid in self._conns:
+                self._conns.add(cid, conn)
+                threading.Thread(
+                    target=pump, args=(cid, conn, self._send, self._conns), daemon=True
+                ).start()
+            elif kind == b"D" and (conn := self._conns.get(cid)) is not None:
                 with contextlib.suppress(OSError):
-                    self._conns[cid].sendall(data)
-            elif kind == b"C" and cid in self._conns:
-                with contextlib.suppress(OSError):
-                    self._conns[cid].shutdown(socket.SHUT_WR)
-        for conn in self._conns.values():
-            conn.close()
+                    conn.sendall(data)
+            elif kind == b"C":
+                close_frame(self._conns, cid)
+        self._conns.close_all()
 
     def stop(self) -> None:
         """Ends the exec: the listener inside is gone, and with it the way out."""

@@ -16,7 +16,44 @@ from collections.abc import Callable
 HEADER = struct.Struct(">cII")
 
 
-def pump(cid: int, conn: socket.socket, send: Callable[..., None]) -> None:
+class Connections:
+    """One half's open connections by id. A connection ends in both directions, each
+    noted once (its pump read the end of what its socket sends; the other half's close
+    frame arrived); then its socket is closed, so a relay that lives for many
+    connections holds no socket of one that ended. Both halves use it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sockets: dict[int, socket.socket] = {}
+        self.ended: dict[int, int] = {}
+
+    def add(self, cid: int, conn: socket.socket) -> None:
+        with self.lock:
+            self.sockets[cid] = conn
+
+    def get(self, cid: int) -> socket.socket | None:
+        with self.lock:
+            return self.sockets.get(cid)
+
+    def end_direction(self, cid: int) -> None:
+        with self.lock:
+            ended = self.ended.get(cid, 0) + 1
+            if ended < 2:
+                self.ended[cid] = ended
+                return
+            self.ended.pop(cid, None)
+            conn = self.sockets.pop(cid, None)
+        if conn is not None:
+            conn.close()
+
+    def close_all(self) -> None:
+        with self.lock:
+            sockets, self.sockets, self.ended = list(self.sockets.values()), {}, {}
+        for conn in sockets:
+            conn.close()
+
+
+def pump(cid: int, conn: socket.socket, send: Callable[..., None], conns: Connections) -> None:
     """What `conn` receives goes to send() as data frames of `cid`, then a close frame.
     Both halves run it, one thread per connection."""
     while True:
@@ -26,15 +63,26 @@ def pump(cid: int, conn: socket.socket, send: Callable[..., None]) -> None:
             data = b""
         if not data:
             send(b"C", cid)
+            conns.end_direction(cid)
             return
         send(b"D", cid, data)
+
+
+def close_frame(conns: Connections, cid: int) -> None:
+    """The other half's close frame: nothing more comes for `cid`; its socket is told."""
+    conn = conns.get(cid)
+    if conn is None:
+        return
+    with contextlib.suppress(OSError):
+        conn.shutdown(socket.SHUT_WR)
+    conns.end_direction(cid)
 
 
 class Inside:
     def __init__(self, port: int) -> None:
         self.out = sys.stdout.buffer
         self.lock = threading.Lock()
-        self.conns: dict[int, socket.socket] = {}
+        self.conns = Connections()
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", port))
@@ -51,9 +99,11 @@ class Inside:
         while True:
             conn, _ = self.listener.accept()
             cid += 1
-            self.conns[cid] = conn
+            self.conns.add(cid, conn)
             self.send(b"O", cid)
-            threading.Thread(target=pump, args=(cid, conn, self.send), daemon=True).start()
+            threading.Thread(
+                target=pump, args=(cid, conn, self.send, self.conns), daemon=True
+            ).start()
 
     def serve(self) -> None:
         """Frames from outside go to their connection; ends when the outside half does."""
@@ -66,14 +116,13 @@ class Inside:
                 return
             kind, cid, size = HEADER.unpack(header)
             data = stdin.read(size) if size else b""
-            conn = self.conns.get(cid)
-            if conn is None:
+            if kind == b"C":
+                close_frame(self.conns, cid)
                 continue
-            with contextlib.suppress(OSError):
-                if kind == b"D":
+            conn = self.conns.get(cid)
+            if conn is not None and kind == b"D":
+                with contextlib.suppress(OSError):
                     conn.sendall(data)
-                elif kind == b"C":
-                    conn.shutdown(socket.SHUT_WR)
 
 
 if __name__ == "__main__":
