@@ -25,14 +25,6 @@ def key(operation: Operation) -> tuple[str, int]:
     return operation["node_id"], operation["seq"]
 
 
-def vector_of(operations: Iterable[Operation]) -> dict[str, int]:
-    """The version vector of a replica holding `operations`, each origin's a prefix."""
-    marks: dict[str, int] = {}
-    for origin, seq in map(key, operations):
-        marks[origin] = max(marks.get(origin, 0), seq)
-    return marks
-
-
 def lacking(operations: Iterable[Operation], vector: Vector) -> list[Operation]:
     """Of `operations` (a replica's, each origin's in seq order), those a replica at
     `vector` lacks, in the same order: what to send it."""
