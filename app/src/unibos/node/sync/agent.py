@@ -71,14 +71,15 @@ class Agent:
 
     def push_all(self, url: str | None = None, token: str | None = None) -> dict[str, int]:
         """Replay this node's whole backlog (every operation after the hub's high-water
-        mark as last heard) to the hub, in batches of `batch_size`, each in its own
-        request. For the sync round and for benchmarks: `url` defaults to the `hub`
+        mark as last heard), and the operations of other nodes that peers brought and
+        the hub lacks as last heard, to the hub, in batches of `batch_size`, each in its
+        own request. For the sync round and for benchmarks: `url` defaults to the `hub`
         callable's answer, `token` to a fresh node token. Returns the counts summed
         over the batches: `{"applied", "skipped", "conflicts", "batches"}`."""
         url = (url or self.hub()).rstrip("/")
         token = token or self._token(url)
         totals = {"applied": 0, "skipped": 0, "conflicts": 0, "batches": 0}
-        while operations := self.store.operations(self.store.pushed, self.batch_size):
+        while operations := self._next_batch():
             answer = self._request(
                 url,
                 "POST",
@@ -91,10 +92,20 @@ class Agent:
                 },
             )
             self.store.mark_pushed(answer["high_water"])
+            # A hub from before relays answers without it, and none was in the batch:
+            # such a hub refuses the batch that has one.
+            self.store.mark_relayed(answer.get("high_waters", {}))
             for key in ("applied", "skipped", "conflicts"):
                 totals[key] += answer[key]
             totals["batches"] += 1
         return totals
+
+    def _next_batch(self) -> list[dict[str, Any]]:
+        """This node's own operations first, then other origins' up to `batch_size`."""
+        own = self.store.operations(self.store.pushed, self.batch_size)
+        if len(own) == self.batch_size:
+            return own
+        return own + self.store.relay_queue(self.batch_size - len(own))
 
     def pull_all(self, url: str, token: str) -> tuple[int, int]:
         """Apply the change feed after the checkpoint; (operations, conflicts)."""
