@@ -6,7 +6,8 @@ the hub's change feed: what it holds of each origin is a prefix, `origins.held` 
 mark, and together with its own seq they are its version vector (unibos.sync.delivery),
 which says what to send a peer. Those a peer brought are also queued for the hub until
 the hub's mark for their origin (`origins.at_hub`, as last heard) passes them, so that
-a node that never reached the hub still gets its writes there through another.
+a node that never reached the hub still gets its writes there through another; an
+origin the hub refuses (revoked since) is queued no more (`origins.refused_by_hub`).
 
 Its own file (UNIBOS_SYNC_DB_PATH), reached with the sqlite3 module so that every
 transaction is one we open ourselves with BEGIN IMMEDIATE: a local write, its
@@ -42,7 +43,8 @@ CREATE TABLE IF NOT EXISTS received (
     record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
     PRIMARY KEY (origin, seq));
 CREATE TABLE IF NOT EXISTS origins (
-    origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL);
+    origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL,
+    refused_by_hub INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
     field TEXT NOT NULL, winner TEXT NOT NULL, loser TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -329,7 +331,7 @@ class SyncStore:
         rows = self.db.execute(
             "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
             "r.base FROM received r JOIN origins o ON o.origin = r.origin "
-            "WHERE r.seq > o.at_hub ORDER BY r.origin, r.seq LIMIT ?",
+            "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub ORDER BY r.origin, r.seq LIMIT ?",
             (limit,),
         )
         return [_received(row) for row in rows]
@@ -341,6 +343,11 @@ class SyncStore:
                 "UPDATE origins SET at_hub = max(at_hub, ?) WHERE origin = ?",
                 [(mark, origin) for origin, mark in high_waters.items() if origin != self.node_id],
             )
+
+    def stop_relaying(self, origin: str) -> None:
+        """Queue no more of `origin`'s operations for the hub, which refuses them."""
+        with self.transaction():
+            self.db.execute("UPDATE origins SET refused_by_hub = 1 WHERE origin = ?", (origin,))
 
     def _origins(self) -> dict[str, tuple[int, int]]:
         """origin -> (held, at_hub)."""
@@ -405,7 +412,7 @@ class SyncStore:
         own = self.db.execute("SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,))
         relayed = self.db.execute(
             "SELECT count(*) FROM received r JOIN origins o ON o.origin = r.origin "
-            "WHERE r.seq > o.at_hub"
+            "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub"
         )
         return own.fetchone()[0] + relayed.fetchone()[0]
 
