@@ -1,4 +1,4 @@
-"""Two nodes of organization acme on the real hub, and a node of another organization.
+"""Three nodes of organization acme on the real hub, and a node of another organization.
 
 pytest loads this before tests/conftest.py has set up Django, so what needs the
 models is imported inside the fixtures.
@@ -23,6 +23,11 @@ def node_a(hub, tmp_path):
 @pytest.fixture
 def node_b(hub, tmp_path):
     yield from _node(hub, "pi-b", tmp_path / "b" / "sync.sqlite3")
+
+
+@pytest.fixture
+def node_c(hub, tmp_path):
+    yield from _node(hub, "pi-c", tmp_path / "c" / "sync.sqlite3")
 
 
 @pytest.fixture

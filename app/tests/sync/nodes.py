@@ -48,6 +48,31 @@ def enrol(hub, name: str, path: Path, wall: Callable[[], int] = wall_ms) -> Sync
     )
 
 
+def token(hub, node_id: str, credential: str) -> str:
+    """A node token from the real hub."""
+    return hub.client.node_token(node_id, credential, "0.1.0")["access_token"]
+
+
+def push(client, bearer: str, content: bytes, encoding: str = "gzip"):
+    """POST /api/sync/push with `content` as it is, through Django's test client."""
+    return client.post(
+        "/api/sync/push",
+        content,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {bearer}", "Content-Encoding": encoding},
+    )
+
+
+def batch_of(node: SyncNode, operations: list[dict], **changes) -> dict:
+    """The batch `node` pushes carrying `operations`, its own or others' it passes on."""
+    return {
+        "node_id": node.node_id,
+        "organization": node.identity.organization_id,
+        "operations": operations,
+        **changes,
+    }
+
+
 def hub_operations(node_id: str) -> list[tuple[int, str]]:
     """(seq, hlc) of the node's operations on the hub, in the hub's order."""
     with tenancy.system():

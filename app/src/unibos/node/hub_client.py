@@ -28,8 +28,12 @@ class HubUnreachable(Exception):
 
 
 class HubRefused(Exception):
-    def __init__(self, url: str, status: int, error: str, detail: str) -> None:
+    def __init__(
+        self, url: str, status: int, error: str, detail: str, field: str | None = None
+    ) -> None:
         self.url, self.status, self.error, self.detail = url, status, error, detail
+        # The field at fault, when the hub names one (`operations[3].node_id`).
+        self.field = field
         super().__init__(f"the hub refused ({status} {error}): {detail}")
 
 

@@ -1,5 +1,10 @@
 """The wire format of a sync batch: its JSON Schema, its validation and its compression.
 
+A batch is one node's push (its `node_id`): its own operations, and those of other nodes
+of its organization that it passes on (unibos.sync.delivery), each operation carrying
+its origin's `node_id` and seq. Each origin's operations in a batch are in seq order
+with no gaps, so that the hub can take them whole; origins may interleave.
+
 A batch is refused whole: the first problem found is raised as a BatchRefused naming
 the field at fault, and nothing of the batch is applied. The schema here is the one the
 hub's OpenAPI document publishes for POST /api/sync/push (unibos.http.hub.sync), and
@@ -9,6 +14,7 @@ HTTP layer maps each refusal to its status.
 
 import gzip
 import json
+import uuid
 import zlib
 from typing import Any
 
@@ -42,9 +48,18 @@ OPERATION = {
     "required": sorted(OPERATION_FIELDS),
     "additionalProperties": False,
     "properties": {
-        # No `format: uuid`: it must equal the batch's node_id, which has one.
-        "node_id": {"type": "string", "description": "the pushing node's id"},
-        "seq": {"type": "integer", "minimum": 1, "description": "consecutive in a batch"},
+        # No `format: uuid`: it would be checked per operation. parse checks each origin
+        # once, and the HLC's pattern already holds every node id to its shape.
+        "node_id": {
+            "type": "string",
+            "description": "the origin's id: the pushing node's, or another node's of its "
+            "organization whose operation it passes on",
+        },
+        "seq": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "the origin's; one origin's are consecutive in a batch",
+        },
         "hlc": {
             "type": "string",
             "description": "<wall_ms:013d>:<counter:05d>:<node_id>, node_id the operation's",
@@ -135,27 +150,46 @@ def parse(
         raise ForeignBatch(
             "organization", f"the batch is not for this node's organization ({organization})"
         )
-    # What a schema cannot say: whose operations, clocks, Yjs updates, consecutive seqs.
+    # What a schema cannot say: origins' ids, clocks, Yjs updates, consecutive seqs.
+    # Whether an origin is a node of the organization is the hub's ledger's to say.
     # Names of fields at fault are built only for a refusal: this runs per operation.
-    previous = None
+    previous: dict[str, int] = {}
     for index, operation in enumerate(operations):
-        if operation["node_id"] != node_id:
-            raise ForeignBatch(
-                f"operations[{index}].node_id",
-                f"another node's operation ({operation['node_id']!r})",
-            )
+        origin = operation["node_id"]
+        last = previous.get(origin)
+        if last is None and origin != node_id:
+            _check_origin(origin, index)
         _check_clock(operation, index)
         for value in operation["fields"].values():
             if isinstance(value, dict) and documents.KEY in value:
                 check_documents(operation["fields"], f"operations[{index}].fields")
                 break
-        if previous is not None and operation["seq"] != previous + 1:
+        if last is not None and operation["seq"] != last + 1:
             raise MalformedBatch(
                 f"operations[{index}].seq",
-                f"must be {previous + 1}: the seqs of a batch are consecutive",
+                f"must be {last + 1}: the seqs of one origin's operations in a batch "
+                "are consecutive",
             )
-        previous = operation["seq"]
+        previous[origin] = operation["seq"]
     return operations
+
+
+def origins(operations: list[dict[str, Any]]) -> dict[str, int]:
+    """Each origin of a checked batch, with the index of its first operation (to name it)."""
+    first: dict[str, int] = {}
+    for index, operation in enumerate(operations):
+        first.setdefault(operation["node_id"], index)
+    return first
+
+
+def _check_origin(origin: str, index: int) -> None:
+    """A node id as the hub issues them: a UUID in its canonical lowercase form."""
+    try:
+        canonical = str(uuid.UUID(origin))
+    except ValueError:
+        canonical = None
+    if canonical != origin:
+        raise MalformedBatch(f"operations[{index}].node_id", "must be a node id (a UUID)")
 
 
 def _check_clock(operation: dict[str, Any], index: int) -> None:

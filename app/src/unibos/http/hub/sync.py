@@ -33,9 +33,24 @@ OPERATION = {
 }
 PUSHED = {
     "type": "object",
-    "required": ["applied", "skipped", "high_water", "conflicts"],
+    "required": ["applied", "skipped", "high_water", "conflicts", "high_waters"],
     "properties": {
-        name: {"type": "integer"} for name in ("applied", "skipped", "high_water", "conflicts")
+        **{name: {"type": "integer"} for name in ("applied", "skipped", "conflicts")},
+        "high_water": {"type": "integer", "description": "the pushing node's own mark"},
+        "high_waters": {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "description": "the hub's high-water mark of every origin in the batch, the "
+            "pushing node's included: what it holds of each, whoever brought it",
+        },
+    },
+}
+OUT_OF_ORDER = {
+    **openapi.ERROR,
+    "properties": {
+        **openapi.ERROR["properties"],
+        "origin": {"type": "string", "description": "the node whose operations have a gap"},
+        "expected": {"type": "integer", "description": "the seq of its next operation"},
     },
 }
 CHANGES = {
@@ -60,13 +75,17 @@ REFUSALS = {
 
 
 @openapi.operation(
-    summary="Apply a batch of this node's operations, exactly once",
-    description="gzip JSON (Content-Encoding: gzip). Refused whole, nothing applied: "
-    "400 bad shape, 403 another node's or organization's, 409 out_of_order, 413 too large.",
+    summary="Apply a batch of this node's operations, and of the nodes' of its "
+    "organization that it passes on, exactly once",
+    description="gzip JSON (Content-Encoding: gzip). Each origin's operations are applied "
+    "in its seq order from its high-water mark, whichever node brings them; what is at or "
+    "below the mark is skipped. Refused whole, nothing applied: 400 bad shape, 403 another "
+    "node's batch, another organization's or an origin that is no active node of this "
+    "one, 409 out_of_order (an origin's operations skip ahead of its mark), 413 too large.",
     auth="bearer",
     request=batch.BATCH,
     body_checked_by_view=True,
-    responses={200: PUSHED, 400: openapi.ERROR, 409: openapi.ERROR, 413: openapi.ERROR, **ERRORS},
+    responses={200: PUSHED, 400: openapi.ERROR, 409: OUT_OF_ORDER, 413: openapi.ERROR, **ERRORS},
 )
 @endpoint("POST")
 @authenticated(subjects=("node",))
@@ -90,14 +109,17 @@ def push(request: HttpRequest, caller: Caller) -> JsonResponse:
             organization=caller.organization.pk,
             max_operations=settings.UNIBOS_SYNC_MAX_BATCH,
         )
+        applied = ledger.apply(caller.organization.pk, node_id, operations)
     except batch.BatchRefused as refusal:
         status, error = REFUSALS[type(refusal)]
         raise ApiError(status, error, str(refusal), field=refusal.field) from None
-    try:
-        applied = ledger.apply(caller.organization.pk, node_id, operations)
     except ledger.OutOfOrder as error:
         raise ApiError(
-            409, "out_of_order", f"operations: {error}", expected=error.expected
+            409,
+            "out_of_order",
+            f"operations: {error}",
+            origin=error.origin,
+            expected=error.expected,
         ) from None
     return JsonResponse(
         {
@@ -105,6 +127,7 @@ def push(request: HttpRequest, caller: Caller) -> JsonResponse:
             "skipped": applied.skipped,
             "high_water": applied.high_water,
             "conflicts": applied.conflicts,
+            "high_waters": applied.high_waters,
         }
     )
 

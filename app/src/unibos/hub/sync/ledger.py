@@ -2,8 +2,11 @@
 resolve conflicts. Callers run inside tenancy.scope(the node's organization).
 
 A batch is applied in one transaction: a hub that dies half-way leaves nothing of it,
-and the node's next push carries it again. Operations at or below the node's
-high-water mark were applied before and are skipped, so a replay is harmless.
+and the node's next push carries it again. A batch may carry operations of other nodes
+of the organization that the pushing node passes on (peer-to-peer sync): each origin
+has one high-water mark however its operations arrive, and operations at or below it
+were applied before and are skipped (unibos.sync.delivery.fresh), so a replay, or a
+relay of what the origin or another node brought first, is harmless.
 """
 
 from collections.abc import Iterable
@@ -16,7 +19,8 @@ from django.utils import timezone
 
 from unibos.hub.sync import bulk
 from unibos.hub.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
-from unibos.sync import merge
+from unibos.identity.models import Node
+from unibos.sync import batch, delivery, merge
 from unibos.sync.hlc import Clock, Timestamp
 
 # The node id in the HLC of the hub's own writes (a conflict resolved on the hub).
@@ -24,38 +28,86 @@ HUB_NODE_ID = "00000000-0000-0000-0000-000000000000"
 
 
 class OutOfOrder(Exception):
-    """A batch whose first new operation is not the one after the node's high-water mark:
-    an operation in between is missing, so nothing of the batch is applied."""
+    """A batch whose first new operation of an origin is not the one after that origin's
+    high-water mark: an operation in between is missing, so nothing of the batch is
+    applied."""
 
-    def __init__(self, node_id: str, expected: int, got: int) -> None:
-        super().__init__(f"the next operation of node {node_id} is seq {expected}, not {got}")
-        self.expected = expected
+    def __init__(self, gap: delivery.Gap) -> None:
+        super().__init__(str(gap))
+        self.origin, self.expected = gap.origin, gap.expected
 
 
 @dataclass(frozen=True)
 class Applied:
     applied: int
     skipped: int
+    # The pushing node's own mark.
     high_water: int
     conflicts: int
+    # The mark of every origin of the batch, the pushing node's included.
+    high_waters: dict[str, int]
 
 
 def apply(organization_id: int, node_id: str, operations: list[dict[str, Any]]) -> Applied:
-    """Apply a checked batch (unibos.sync.batch.parse) of node `node_id`."""
+    """Apply a checked batch (unibos.sync.batch.parse) pushed by node `node_id`.
+
+    Raises ForeignBatch naming an origin that is not an active node of the
+    organization, and OutOfOrder; either way nothing of the batch is applied.
+    """
+    first_of = batch.origins(operations)
     with transaction.atomic():
         _lock_organization(organization_id)
-        state, _ = NodeSyncState.objects.select_for_update().get_or_create(
-            node_id=node_id, defaults={"organization_id": organization_id}
-        )
-        fresh = [operation for operation in operations if operation["seq"] > state.high_water]
-        if fresh and fresh[0]["seq"] != state.high_water + 1:
-            raise OutOfOrder(node_id, state.high_water + 1, fresh[0]["seq"])
+        _check_origins(first_of, node_id)
+        states = _states(organization_id, {node_id, *first_of})
+        vector = {origin: state.high_water for origin, state in states.items()}
+        try:
+            fresh, marks = delivery.fresh(operations, vector)
+        except delivery.Gap as gap:
+            raise OutOfOrder(gap) from None
         conflicts = _write(organization_id, fresh)
-        if fresh:
-            state.high_water = fresh[-1]["seq"]
-        state.pushed_at = timezone.now()
-        state.save(update_fields=["high_water", "pushed_at"])
-    return Applied(len(fresh), len(operations) - len(fresh), state.high_water, conflicts)
+        now = timezone.now()
+        for origin, state in states.items():
+            # The pusher's time of push, and an origin's when its mark moved: the
+            # time its operations last reached the hub, whoever brought them.
+            if origin == node_id or marks[origin] != state.high_water:
+                state.high_water, state.pushed_at = marks[origin], now
+                state.save(update_fields=["high_water", "pushed_at"])
+    return Applied(len(fresh), len(operations) - len(fresh), marks[node_id], conflicts, marks)
+
+
+def _check_origins(first_of: dict[str, int], node_id: str) -> None:
+    """Every origin passed on is an active node of the caller's organization. The
+    pushing node's own operations passed authentication already."""
+    relayed = set(first_of) - {node_id}
+    if not relayed:
+        return
+    # Within the organization's scope: another organization's node is as absent as
+    # one that never existed, and is named the same way.
+    revoked_at = {
+        str(pk): moment
+        for pk, moment in Node.objects.filter(pk__in=relayed).values_list("pk", "revoked_at")
+    }
+    # The first at fault in the batch's order is the one named.
+    for origin in sorted(relayed, key=first_of.__getitem__):
+        field = f"operations[{first_of[origin]}].node_id"
+        if origin not in revoked_at:
+            raise batch.ForeignBatch(field, f"node {origin} is not a node of this organization")
+        if revoked_at[origin] is not None:
+            # A revoked node cannot push; a peer must not be the way round that.
+            raise batch.ForeignBatch(field, f"node {origin} is revoked: its operations are refused")
+
+
+def _states(organization_id: int, origins: set[str]) -> dict[str, NodeSyncState]:
+    """Each origin's mark, locked; an origin never seen before starts at 0."""
+    states = {
+        str(state.node_id): state
+        for state in NodeSyncState.objects.select_for_update().filter(node_id__in=origins)
+    }
+    for origin in origins - set(states):
+        states[origin] = NodeSyncState.objects.create(
+            node_id=origin, organization_id=organization_id
+        )
+    return states
 
 
 def _lock_organization(organization_id: int) -> None:

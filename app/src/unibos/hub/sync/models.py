@@ -54,7 +54,8 @@ class SyncConflict(TenantModel):
 
 
 class NodeSyncState(TenantModel):
-    """Per node: the highest seq applied (the high-water mark) and when."""
+    """Per origin node: the highest seq of its operations applied (the high-water mark),
+    whichever node brought them, and when the node last pushed or its mark last moved."""
 
     node_id = models.UUIDField(unique=True)
     high_water = models.BigIntegerField(default=0)

@@ -12,6 +12,8 @@ applied what was pulled.
 import gzip
 import http.client
 import json
+import logging
+import re
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,10 @@ PAGE_SIZE = 1000
 TIMEOUT_SECONDS = 30.0
 
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+# How the hub names an origin it refuses to take operations of (unibos.hub.sync.ledger).
+REFUSED_ORIGIN = re.compile(r"operations\[(\d+)\]\.node_id")
+
+log = logging.getLogger("unibos.sync")
 
 
 @dataclass(frozen=True)
@@ -71,30 +77,55 @@ class Agent:
 
     def push_all(self, url: str | None = None, token: str | None = None) -> dict[str, int]:
         """Replay this node's whole backlog (every operation after the hub's high-water
-        mark as last heard) to the hub, in batches of `batch_size`, each in its own
-        request. For the sync round and for benchmarks: `url` defaults to the `hub`
+        mark as last heard), and the operations of other nodes that peers brought and
+        the hub lacks as last heard, to the hub, in batches of `batch_size`, each in its
+        own request. For the sync round and for benchmarks: `url` defaults to the `hub`
         callable's answer, `token` to a fresh node token. Returns the counts summed
         over the batches: `{"applied", "skipped", "conflicts", "batches"}`."""
         url = (url or self.hub()).rstrip("/")
         token = token or self._token(url)
         totals = {"applied": 0, "skipped": 0, "conflicts": 0, "batches": 0}
+        # The node's own operations in batches of their own, then others': a relay the
+        # hub refuses must not hold back the node's own writes.
         while operations := self.store.operations(self.store.pushed, self.batch_size):
-            answer = self._request(
-                url,
-                "POST",
-                "/api/sync/push",
-                token,
-                {
-                    "node_id": self.identity.node_id,
-                    "organization": self.identity.organization_id,
-                    "operations": operations,
-                },
-            )
-            self.store.mark_pushed(answer["high_water"])
-            for key in ("applied", "skipped", "conflicts"):
-                totals[key] += answer[key]
-            totals["batches"] += 1
+            self._push_batch(url, token, operations, totals)
+        while operations := self.store.relay_queue(self.batch_size):
+            try:
+                self._push_batch(url, token, operations, totals)
+            except HubRefused as refusal:
+                self._stop_relaying(refusal, operations)
         return totals
+
+    def _push_batch(
+        self, url: str, token: str, operations: list[dict[str, Any]], totals: dict[str, int]
+    ) -> None:
+        answer = self._request(
+            url,
+            "POST",
+            "/api/sync/push",
+            token,
+            {
+                "node_id": self.identity.node_id,
+                "organization": self.identity.organization_id,
+                "operations": operations,
+            },
+        )
+        self.store.mark_pushed(answer["high_water"])
+        # A hub from before relays answers without it, and takes no batch that needs it.
+        self.store.mark_relayed(answer.get("high_waters", {}))
+        for key in ("applied", "skipped", "conflicts"):
+            totals[key] += answer[key]
+        totals["batches"] += 1
+
+    def _stop_relaying(self, refusal: HubRefused, operations: list[dict[str, Any]]) -> None:
+        """Stop passing on the origin the hub refused (another organization's, unknown or
+        revoked: the same answer on every retry), or raise any other refusal."""
+        match = REFUSED_ORIGIN.fullmatch(refusal.field or "")
+        if refusal.status != 403 or match is None or int(match[1]) >= len(operations):
+            raise refusal
+        origin = operations[int(match[1])]["node_id"]
+        log.error("stopped passing on the operations of node %s: %s", origin, refusal.detail)
+        self.store.stop_relaying(origin)
 
     def pull_all(self, url: str, token: str) -> tuple[int, int]:
         """Apply the change feed after the checkpoint; (operations, conflicts)."""
@@ -142,7 +173,14 @@ class Agent:
             if error.code >= 500 or "detail" not in document:
                 raise HubUnreachable(url, f"{path} answered HTTP {error.code}") from None
             error_code = str(document.get("error", ""))
-            raise HubRefused(url, error.code, error_code, document["detail"]) from None
+            field = document.get("field")
+            raise HubRefused(
+                url,
+                error.code,
+                error_code,
+                document["detail"],
+                field if isinstance(field, str) else None,
+            ) from None
         except URLError as error:
             raise HubUnreachable(url, str(error.reason)) from None
         except (OSError, http.client.HTTPException) as error:

@@ -1,5 +1,14 @@
 """The node's sync store: records, operation log, checkpoint, conflicts, in SQLite.
 
+Besides its own operations (`oplog`) it keeps every other node's it has applied
+(`received`, keyed by origin and seq), whether they came from a peer on the LAN or from
+the hub's change feed: what it holds of each origin is a prefix, `origins.held` its
+mark, and together with its own seq they are its version vector (unibos.sync.delivery),
+which says what to send a peer. Those a peer brought are also queued for the hub until
+the hub's mark for their origin (`origins.at_hub`, as last heard) passes them, so that
+a node that never reached the hub still gets its writes there through another; an
+origin the hub refuses (revoked since) is queued no more (`origins.refused_by_hub`).
+
 Its own file (UNIBOS_SYNC_DB_PATH), reached with the sqlite3 module so that every
 transaction is one we open ourselves with BEGIN IMMEDIATE: a local write, its
 operation-log entry and the clock it used commit together or not at all, and pulled
@@ -18,7 +27,7 @@ from typing import Any
 from django.conf import settings
 
 from unibos.node.state import Identity
-from unibos.sync import documents, merge
+from unibos.sync import delivery, documents, merge
 from unibos.sync.hlc import Clock, Timestamp, wall_ms
 
 SCHEMA = """
@@ -29,6 +38,13 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS oplog (
     seq INTEGER PRIMARY KEY, hlc TEXT NOT NULL, collection TEXT NOT NULL,
     record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS received (
+    origin TEXT NOT NULL, seq INTEGER NOT NULL, hlc TEXT NOT NULL, collection TEXT NOT NULL,
+    record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
+    PRIMARY KEY (origin, seq));
+CREATE TABLE IF NOT EXISTS origins (
+    origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL,
+    refused_by_hub INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
     field TEXT NOT NULL, winner TEXT NOT NULL, loser TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -232,17 +248,135 @@ class SyncStore:
             self._set("last_sync_at", _now())
 
     def apply_remote(self, operations: list[dict[str, Any]], cursor: int) -> int:
-        """Merge pulled operations and move the checkpoint to `cursor`, in one
-        transaction; the number of new conflicts."""
+        """Merge operations pulled from the hub's change feed and move the checkpoint to
+        `cursor`, in one transaction; the number of new conflicts.
+
+        An operation this store already holds (a peer brought it first) is not applied
+        again. The feed is not held to this store's marks beyond that: it serves each
+        origin's operations in order, and a store from before it kept others'
+        operations has applied the earlier ones without a mark.
+        """
         with self.transaction():
             clock = self.clock()
             conflicts = 0
+            origins = self._origins()
             for operation in operations:
+                origin, seq = operation["node_id"], operation["seq"]
+                # The hub's own writes (a resolved conflict) have no origin or seq.
+                if origin is not None:
+                    held, at_hub = origins.get(origin, (0, 0))
+                    # The hub served it: it is there, whoever brought it.
+                    origins[origin] = (max(held, seq), max(at_hub, seq))
+                    if seq <= held:
+                        continue
+                    self._keep(operation)
                 clock.observe(Timestamp.parse(operation["hlc"]))
                 conflicts += self._merge(operation)
+            self._save_origins(origins)
             self._set("hlc", clock.last)
             self._set("checkpoint", cursor)
         return conflicts
+
+    # Other nodes' operations from peers, and the queue of them for the hub.
+
+    def vector(self) -> dict[str, int]:
+        """This store's version vector: its own seq and its mark of every other origin."""
+        held = {origin: marks[0] for origin, marks in self._origins().items()}
+        return {**held, self.node_id: int(self.meta("seq", "0"))}
+
+    def receive(self, operations: list[dict[str, Any]]) -> int:
+        """Apply operations a peer passed on, each once and in its origin's order, in
+        one transaction; the number applied. Operations arrive in any order and any
+        number of times: one already held is dropped, one after a gap is left for the
+        peer to send again once the gap is filled (this store's vector still lacks
+        it). This node's own operations come from its own log only, never from a peer.
+
+        The caller (the peer exchange) has checked their shape, as unibos.sync.batch
+        does for the hub, and that the peer is of this node's organization.
+        """
+        others = [operation for operation in operations if operation["node_id"] != self.node_id]
+        with self.transaction():
+            origins = self._origins()
+            intake = delivery.Intake({origin: marks[0] for origin, marks in origins.items()})
+            released = intake.receive(others)
+            clock = self.clock()
+            for operation in released:
+                clock.observe(Timestamp.parse(operation["hlc"]))
+                self._merge(operation)
+                self._keep(operation)
+            for origin, held in intake.vector.items():
+                origins[origin] = (held, origins.get(origin, (0, 0))[1])
+            self._save_origins(origins)
+            self._set("hlc", clock.last)
+        return len(released)
+
+    def lacking(self, vector: delivery.Vector) -> list[dict[str, Any]]:
+        """What a peer at `vector` lacks of what this store holds, its own operations
+        and others', each origin's in seq order: what to send it."""
+        own = self.operations(vector.get(self.node_id, 0))
+        # delivery.lacking's rule, in the query: only the rows the peer lacks leave
+        # SQLite and are decoded, not every operation the store holds.
+        rows = self.db.execute(
+            "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
+            "r.base FROM origins o JOIN received r ON r.origin = o.origin "
+            "AND r.seq > coalesce(json_extract(?, '$.\"' || o.origin || '\"'), 0) "
+            "ORDER BY r.origin, r.seq",
+            (json.dumps(dict(vector)),),
+        )
+        return own + [_received(row) for row in rows]
+
+    def relay_queue(self, limit: int = -1) -> list[dict[str, Any]]:
+        """Other origins' operations not yet known to be on the hub, each origin's in
+        seq order from the hub's mark as last heard: what this node pushes for them."""
+        rows = self.db.execute(
+            "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
+            "r.base FROM received r JOIN origins o ON o.origin = r.origin "
+            "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub ORDER BY r.origin, r.seq LIMIT ?",
+            (limit,),
+        )
+        return [_received(row) for row in rows]
+
+    def mark_relayed(self, high_waters: dict[str, int]) -> None:
+        """The hub's marks of other origins, from a push's answer."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE origins SET at_hub = max(at_hub, ?) WHERE origin = ?",
+                [(mark, origin) for origin, mark in high_waters.items() if origin != self.node_id],
+            )
+
+    def stop_relaying(self, origin: str) -> None:
+        """Queue no more of `origin`'s operations for the hub, which refuses them."""
+        with self.transaction():
+            self.db.execute("UPDATE origins SET refused_by_hub = 1 WHERE origin = ?", (origin,))
+
+    def _origins(self) -> dict[str, tuple[int, int]]:
+        """origin -> (held, at_hub)."""
+        rows = self.db.execute("SELECT origin, held, at_hub FROM origins")
+        return {origin: (held, at_hub) for origin, held, at_hub in rows}
+
+    def _save_origins(self, origins: dict[str, tuple[int, int]]) -> None:
+        self.db.executemany(
+            "INSERT INTO origins (origin, held, at_hub) VALUES (?, ?, ?) "
+            "ON CONFLICT (origin) DO UPDATE SET held = excluded.held, at_hub = excluded.at_hub",
+            [(origin, held, at_hub) for origin, (held, at_hub) in origins.items()],
+        )
+
+    def _keep(self, operation: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO received "
+            "(origin, seq, hlc, collection, record_id, kind, fields, base) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                operation["node_id"],
+                operation["seq"],
+                operation["hlc"],
+                operation["collection"],
+                operation["record_id"],
+                operation["kind"],
+                json.dumps(operation["fields"]),
+                json.dumps(operation["base"]),
+            ),
+        )
 
     def _merge(self, operation: dict[str, Any]) -> int:
         collection, record_id = operation["collection"], operation["record_id"]
@@ -273,10 +407,14 @@ class SyncStore:
 
     @property
     def queued(self) -> int:
-        """Operations not yet known to be on the hub."""
-        return self.db.execute(
-            "SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,)
-        ).fetchone()[0]
+        """Operations not yet known to be on the hub: this node's, and those it holds
+        for other origins that a peer brought."""
+        own = self.db.execute("SELECT count(*) FROM oplog WHERE seq > ?", (self.pushed,))
+        relayed = self.db.execute(
+            "SELECT count(*) FROM received r JOIN origins o ON o.origin = r.origin "
+            "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub"
+        )
+        return own.fetchone()[0] + relayed.fetchone()[0]
 
     def status(self) -> dict[str, Any]:
         return {
@@ -325,6 +463,20 @@ class SyncStore:
             (conflict_id,),
         ).fetchone()
         return _conflict(row) if row else None
+
+
+def _received(row: tuple) -> dict[str, Any]:
+    origin, seq, hlc, collection, record_id, kind, fields, base = row
+    return {
+        "node_id": origin,
+        "seq": seq,
+        "hlc": hlc,
+        "collection": collection,
+        "record_id": record_id,
+        "kind": kind,
+        "fields": json.loads(fields),
+        "base": json.loads(base),
+    }
 
 
 def _conflict(row: tuple) -> dict[str, Any]:
