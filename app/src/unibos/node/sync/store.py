@@ -214,19 +214,7 @@ class SyncStore:
             "WHERE seq > ? ORDER BY seq LIMIT ?",
             (after, limit),
         )
-        return [
-            {
-                "node_id": self.node_id,
-                "seq": seq,
-                "hlc": hlc,
-                "collection": collection,
-                "record_id": record_id,
-                "kind": kind,
-                "fields": json.loads(fields),
-                "base": json.loads(base),
-            }
-            for seq, hlc, collection, record_id, kind, fields, base in rows
-        ]
+        return [_operation((self.node_id, *row)) for row in rows]
 
     # Sync state.
 
@@ -323,7 +311,7 @@ class SyncStore:
             "ORDER BY r.origin, r.seq",
             (json.dumps(dict(vector)),),
         )
-        return own + [_received(row) for row in rows]
+        return own + [_operation(row) for row in rows]
 
     def relay_queue(self, limit: int = -1) -> list[dict[str, Any]]:
         """Other origins' operations not yet known to be on the hub, each origin's in
@@ -334,7 +322,7 @@ class SyncStore:
             "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub ORDER BY r.origin, r.seq LIMIT ?",
             (limit,),
         )
-        return [_received(row) for row in rows]
+        return [_operation(row) for row in rows]
 
     def mark_relayed(self, high_waters: dict[str, int]) -> None:
         """The hub's marks of other origins, from a push's answer."""
@@ -465,7 +453,8 @@ class SyncStore:
         return _conflict(row) if row else None
 
 
-def _received(row: tuple) -> dict[str, Any]:
+def _operation(row: tuple) -> dict[str, Any]:
+    """An operation's row (its origin first, then the oplog's columns) as the wire has it."""
     origin, seq, hlc, collection, record_id, kind, fields, base = row
     return {
         "node_id": origin,
