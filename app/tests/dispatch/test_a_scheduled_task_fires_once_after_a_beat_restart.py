@@ -85,7 +85,13 @@ def test_a_beat_stopped_before_a_due_time_and_restarted_runs_it_once_on_time(
     stopped = recorded()
     before = stopped.total_run_count
     second = BeatProcess(env, tmp_path / "beat-2.log")
-    wait_for(lambda: len(ran(client)) > before, "run after the restart", second)
+    # Stopped once it has recorded that run: a SIGTERM between sending a run and
+    # recording it leaves it to the next beat (the test below), not this one.
+    wait_for(
+        lambda: len(ran(client)) > before and recorded().total_run_count > before,
+        "run after the restart, recorded",
+        second,
+    )
     assert second.stop() == 0, second.output()
     final = drain(client, NAME, MARK)
 
@@ -115,7 +121,13 @@ def test_a_beat_killed_after_sending_a_run_resends_it_and_it_runs_once(client, w
         terminate_blocked()
     unrecorded = recorded()
     restarted = BeatProcess(env, tmp_path / "beat-2.log")
-    wait_for(lambda: len(ran(client)) >= 2, "run after the restart", restarted)
+    # Stopped once it has recorded its second run, not between sending one and recording
+    # it (what the kill above is for).
+    wait_for(
+        lambda: len(ran(client)) >= 2 and recorded().total_run_count >= 2,
+        "run after the restart, recorded",
+        restarted,
+    )
     assert restarted.stop() == 0, restarted.output()
     final = drain(client, NAME, MARK)
 
