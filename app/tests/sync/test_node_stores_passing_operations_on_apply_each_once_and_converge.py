@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from unibos.node.sync.store import SyncStore
 from unibos.sync import documents
 
+from tests.sync.interleavings import replay
+
 NODES = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(3)]
 
 write = st.tuples(
@@ -60,24 +62,13 @@ def test_every_store_holds_each_operation_once_in_origin_order_and_all_end_equal
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as d:
         stores = [SyncStore(Path(d) / node_id / "sync.sqlite3", node_id) for node_id in NODES]
         try:
-            in_flight: list[tuple[SyncStore, list[dict]]] = []
-            for step in steps:
-                if step[0] == "write":
-                    written(stores[step[1]], *step[2:])
-                elif step[0] == "send":
-                    _, sender, receiver, picks = step
-                    holding = stores[sender].lacking({})
-                    if holding:
-                        picked = [holding[p % len(holding)] for p in picks]
-                        in_flight.append((stores[receiver], picked))
-                elif in_flight:
-                    _, which, again = step
-                    receiver, operations = in_flight[which % len(in_flight)]
-                    if not again:
-                        in_flight.remove((receiver, operations))
-                    receiver.receive(operations)
-            for receiver, operations in in_flight:
-                receiver.receive(operations)
+            replay(
+                steps,
+                stores,
+                written,
+                lambda store: store.lacking({}),
+                lambda store, operations: store.receive(operations),
+            )
             while sum(
                 receiver.receive(sender.lacking(receiver.vector()))
                 for sender in stores

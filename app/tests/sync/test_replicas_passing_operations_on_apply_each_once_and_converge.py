@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from unibos.sync import delivery, documents, merge
 from unibos.sync.hlc import Clock, Timestamp
 
+from tests.sync.interleavings import replay
+
 RECORDS = ("r0", "r1")
 
 
@@ -96,24 +98,13 @@ deliver = st.tuples(st.just("deliver"), st.integers(0, 30), st.booleans())
 
 def run(count: int, steps: list[tuple]) -> list[Replica]:
     replicas = [Replica(f"00000000-0000-4000-8000-00000000000{n}") for n in range(count)]
-    in_flight: list[tuple[Replica, list[dict]]] = []
-    for step in steps:
-        if step[0] == "write":
-            _, writer, record_id, what, where = step
-            replicas[writer % count].write(record_id, what, where)
-        elif step[0] == "send":
-            _, sender, receiver, picks = step
-            log = replicas[sender % count].log
-            if log:
-                in_flight.append((replicas[receiver % count], [log[p % len(log)] for p in picks]))
-        elif in_flight:
-            _, which, again = step
-            receiver, operations = in_flight[which % len(in_flight)]
-            if not again:
-                in_flight.remove((receiver, operations))
-            receiver.receive(operations)
-    for receiver, operations in in_flight:
-        receiver.receive(operations)
+    replay(
+        steps,
+        replicas,
+        lambda replica, *what: replica.write(*what),
+        lambda replica: replica.log,
+        lambda replica, operations: replica.receive(operations),
+    )
     # Anti-entropy until nothing moves: each replica sends each other what its vector lacks.
     while True:
         moved = 0
