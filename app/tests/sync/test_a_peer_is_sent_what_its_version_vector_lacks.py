@@ -1,7 +1,7 @@
 """Two version vectors say what each replica lacks of the other's operations, whoever
 wrote them and whoever passed them on."""
 
-from unibos.sync.delivery import lacking
+from unibos.sync.delivery import lacking, lacks
 
 A = "00000000-0000-4000-8000-00000000000a"
 B = "00000000-0000-4000-8000-00000000000b"
@@ -21,3 +21,11 @@ def test_a_peer_is_sent_only_what_it_lacks_in_the_order_held():
 
 def test_a_peer_that_holds_nothing_is_sent_everything():
     assert lacking(HELD, {}) == HELD
+
+
+def test_each_side_counts_what_the_other_lacks():
+    ours, theirs = {A: 3, B: 2}, {A: 1, C: 4}
+
+    assert lacks(ours, theirs) == 4
+    assert lacks(theirs, ours) == 4
+    assert lacks(ours, ours) == 0

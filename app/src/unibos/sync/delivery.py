@@ -35,6 +35,12 @@ def lacking(operations: Iterable[Operation], vector: Vector) -> list[Operation]:
     ]
 
 
+def lacks(ours: Vector, theirs: Vector) -> int:
+    """How many operations a replica at `ours` holds that a replica at `theirs` lacks:
+    each origin's are a prefix on both, so the marks' differences count them."""
+    return sum(max(0, mark - theirs.get(origin, 0)) for origin, mark in ours.items())
+
+
 class Gap(Exception):
     """An operation of `origin` after a gap: the next one that replica can apply is
     seq `expected`, not `got`."""
