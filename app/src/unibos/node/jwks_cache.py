@@ -43,6 +43,17 @@ class CachedJWKS:
         return next((key for key in self.keys if key.get("kid") == kid), None)
 
 
+def cached(state: StateDir) -> CachedJWKS:
+    """What jwks.json holds: the keys a node verifies with offline (a peer's token)."""
+    document = state.read_json(state_files.JWKS) or {}
+    keys = document.get("keys")
+    fetched_at = document.get("fetched_at")
+    return CachedJWKS(
+        keys=[key for key in keys if isinstance(key, dict)] if isinstance(keys, list) else [],
+        fetched_at=datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else None,
+    )
+
+
 class JWKSCache:
     def __init__(
         self,
@@ -58,13 +69,7 @@ class JWKSCache:
 
     def cached(self) -> CachedJWKS:
         """What jwks.json holds, without asking the hub."""
-        document = self.state.read_json(state_files.JWKS) or {}
-        keys = document.get("keys")
-        fetched_at = document.get("fetched_at")
-        return CachedJWKS(
-            keys=[key for key in keys if isinstance(key, dict)] if isinstance(keys, list) else [],
-            fetched_at=datetime.fromisoformat(fetched_at) if isinstance(fetched_at, str) else None,
-        )
+        return cached(self.state)
 
     def current(self) -> CachedJWKS:
         """The cache, refreshed first when it is older than the refresh interval."""

@@ -56,3 +56,7 @@ UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "s
 # Seconds between two sync rounds of `unibos sync --watch` while online; queued
 # operations start a round sooner.
 UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)
+# The node's peers on the LAN (unibos.node.peers): the API port it announces, and the
+# interfaces it announces and browses on (none here: `unibos-dev run` discovers nothing).
+UNIBOS_NODE_API_PORT = env.integer("UNIBOS_NODE_API_PORT", 8001, minimum=1)
+UNIBOS_MDNS_INTERFACES = env.strings("UNIBOS_MDNS_INTERFACES", ())

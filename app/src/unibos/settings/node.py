@@ -40,3 +40,13 @@ UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "s
 # Seconds between two sync rounds of `unibos sync --watch` while online; queued
 # operations start a round sooner.
 UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)
+
+# The port this node's API listens on (gunicorn's bind, node_port): announced to peers.
+UNIBOS_NODE_API_PORT = env.integer("UNIBOS_NODE_API_PORT", 8001, minimum=1)
+# The network interfaces (names, e.g. eth0,wlan0) on which the sync agent announces this
+# node over mDNS and looks for its peers (node_mdns_interfaces); empty: no discovery.
+UNIBOS_MDNS_INTERFACES = env.strings("UNIBOS_MDNS_INTERFACES", ())
+if UNIBOS_MDNS_INTERFACES:
+    # A peer calls this node at its address with the mDNS host name it announces
+    # (<name>-<id>.local) as Host: names under .local are this LAN's.
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ".local"]

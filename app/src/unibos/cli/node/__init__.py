@@ -1,11 +1,11 @@
 """`unibos`: enrol this node with a hub, show its identity and hub, log a user in, sync,
-run the node's own worker and send it tasks."""
+run the node's own worker and send it tasks, list its peers on the LAN."""
 
 import click
 
 # The modules, not their commands: a command imported under its module's name would
 # hide the module (unibos.cli.node.status would be the command, not the module).
-from unibos.cli.node import call, conflicts, enrol, login, status, sync, worker
+from unibos.cli.node import call, conflicts, enrol, login, peers, status, sync, worker
 
 
 @click.group()
@@ -21,3 +21,4 @@ cli.add_command(sync.sync)
 cli.add_command(conflicts.conflicts)
 cli.add_command(worker.worker)
 cli.add_command(call.call)
+cli.add_command(peers.peers)

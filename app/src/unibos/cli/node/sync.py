@@ -3,7 +3,8 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +112,26 @@ def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
     runner = runner_of(store, identity, credential)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: runner.stop())
-    runner.run()
+    with watching_peers(identity, credential, runner):
+        runner.run()
+
+
+@contextmanager
+def watching_peers(identity: Identity, credential: str, runner: "Runner") -> Iterator[None]:
+    """The peer watch (mDNS and the heartbeat, unibos.node.peers) beside the agent, in a
+    thread of its own, while the agent runs; nothing when no mDNS interface is set."""
+    from unibos.node.peers import watch  # noqa: PLC0415
+
+    peers = watch.from_settings(identity, credential, runner.agent.hub)
+    if peers is None:
+        yield
+        return
+    peers.start()
+    try:
+        yield
+    finally:
+        # Says goodbye: the peers mark this node gone at once.
+        peers.stop()
 
 
 class SyncThread:
@@ -142,8 +162,10 @@ class SyncThread:
         # process's real stdout, in the format `unibos sync --watch` writes them.
         handler = logging.StreamHandler(sys.__stdout__)
         handler.setFormatter(logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]))
-        log.addHandler(handler)
-        log.propagate = False
+        # The peer watch's too (unibos.node.peers), which runs beside the agent.
+        for logger in (log, logging.getLogger("unibos.peers")):
+            logger.addHandler(handler)
+            logger.propagate = False
         self._thread.start()
         # The runner exists (or its construction failed) before the caller goes on.
         self._ready.wait()
@@ -156,8 +178,9 @@ class SyncThread:
             store = SyncStore.of_node(self.identity)
             try:
                 self._runner = runner_of(store, self.identity, self.credential)
-                self._ready.set()
-                self._runner.run()
+                with watching_peers(self.identity, self.credential, self._runner):
+                    self._ready.set()
+                    self._runner.run()
             finally:
                 store.close()
         except BaseException as error:

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from unibos.http import openapi
-from unibos.http.node import conflicts, identity, records
+from unibos.http.node import conflicts, identity, peers, records
 
 urlpatterns = [
     path("api/openapi.json", openapi.schema_view("UNIBOS node API"), name="openapi"),
@@ -17,6 +17,7 @@ urlpatterns = [
         records.document,
         name="record-document",
     ),
+    path("api/peers/heartbeat", peers.heartbeat, name="peer-heartbeat"),
     path("api/conflicts", conflicts.conflicts, name="conflicts"),
     path("api/conflicts/<int:conflict_id>/resolve", conflicts.resolve, name="conflict-resolve"),
 ]

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS received (
 CREATE TABLE IF NOT EXISTS origins (
     origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL,
     refused_by_hub INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS peers (
+    node_id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, port INTEGER NOT NULL,
+    organization INTEGER NOT NULL, version TEXT NOT NULL, state TEXT NOT NULL,
+    last_seen REAL, vector TEXT, reason TEXT);
 CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
     field TEXT NOT NULL, winner TEXT NOT NULL, loser TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -416,6 +420,47 @@ class SyncStore:
                 "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"
             ).fetchone()[0],
         }
+
+    # The peers the sync agent found on the LAN (unibos.node.peers), for `unibos peers`.
+
+    def save_peers(self, peers: list[dict[str, Any]]) -> None:
+        """Replace the peers as the agent knows them now (unibos.node.peers.table's rows)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM peers")
+            self.db.executemany(
+                "INSERT INTO peers (node_id, name, address, port, organization, version, "
+                "state, last_seen, vector, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        peer["node_id"],
+                        peer["name"],
+                        peer["address"],
+                        peer["port"],
+                        peer["organization"],
+                        peer["version"],
+                        peer["state"],
+                        peer["last_seen"],
+                        None if peer["vector"] is None else json.dumps(peer["vector"]),
+                        peer["reason"],
+                    )
+                    for peer in peers
+                ],
+            )
+
+    def peers(self) -> list[dict[str, Any]]:
+        """The peers as the agent last saved them, by name."""
+        rows = self.db.execute(
+            "SELECT node_id, name, address, port, organization, version, state, last_seen, "
+            "vector, reason FROM peers ORDER BY name, node_id"
+        )
+        columns = (
+            "node_id", "name", "address", "port", "organization", "version", "state",
+            "last_seen", "vector", "reason",
+        )  # fmt: skip
+        found = [dict(zip(columns, row, strict=True)) for row in rows]
+        for peer in found:
+            peer["vector"] = None if peer["vector"] is None else json.loads(peer["vector"])
+        return found
 
     # Conflicts.
 

@@ -1,0 +1,171 @@
+"""The sync agent's peer watch: mDNS discovery and the heartbeat, in one thread.
+
+Every HEARTBEAT_SECONDS it beats each announced peer of this node's organization
+(a new announcement wakes it at once, so a peer is listed within about a second of
+announcing), records the answers in the table (unibos.node.peers.table), logs each
+transition once, and saves the table to the sync store, where `unibos peers` reads it.
+Idle it costs one small HTTP call per peer per beat and one SQLite transaction.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from unibos.node.peers import heartbeat
+from unibos.node.peers.auth import NodeToken, PeerRefused, RefusalLog
+from unibos.node.peers.table import HEARTBEAT_SECONDS, Announcement, Peer, PeerTable
+from unibos.node.state import Identity
+from unibos.node.sync.store import SyncStore
+
+log = logging.getLogger("unibos.peers")
+
+Beat = Callable[[str, int, str, str, Identity], dict[str, Any]]
+
+
+class PeerWatch:
+    def __init__(
+        self,
+        identity: Identity,
+        store_path: Path,
+        token: NodeToken,
+        discovery: Callable[[Callable[[Announcement], object], Callable[[str], object]], Any],
+        *,
+        table: PeerTable | None = None,
+        beat: Beat = heartbeat.beat,
+        interval: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        """`discovery(on_announced, on_withdrawn)` makes the mDNS side (a Discovery, or
+        a test's stand-in) with `start` and `stop`."""
+        self.identity, self.store_path, self.token = identity, store_path, token
+        self.table = table or PeerTable()
+        self.beat, self.interval = beat, interval
+        self.discovery = discovery(self._announced, self._withdrawn)
+        self.refusals = RefusalLog()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="unibos-peers", daemon=True)
+        self._no_token_logged = False
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Say goodbye and end the thread after its round in flight."""
+        self._stopping.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        # Opened in this thread: a SQLite connection belongs to the thread that opened it.
+        store = SyncStore(self.store_path, self.identity.node_id)
+        try:
+            log.info("announcing this node on the LAN and looking for its peers")
+            self.discovery.start()
+            while not self._stopping.is_set():
+                self.round(store)
+                self._wake.wait(self.interval)
+                self._wake.clear()
+        finally:
+            self.discovery.stop()
+            store.close()
+
+    def round(self, store: SyncStore) -> None:
+        """Beat every announced peer once, then save the table."""
+        token = self.token.get()
+        if token is None and not self._no_token_logged:
+            log.warning("no node token (the hub has not issued one lately): peers refuse it")
+        self._no_token_logged = token is None
+        with self._lock:
+            # Copies: the calls go out without the lock, and discovery may change a peer.
+            due = [replace(peer) for peer in self.table.due()]
+        for peer in due:
+            outcome = self._beat(peer, token)
+            with self._lock:
+                changed = outcome()
+            if changed is not None:
+                log.info("peer %s (%s at %s) is %s", peer.name, peer.node_id, peer.address, changed)
+        with self._lock:
+            rows = self.table.rows()
+        store.save_peers(rows)
+
+    def _beat(self, target: Peer, token: str | None) -> Callable[[], str | None]:
+        """The call, outside the lock; what it did to the table, to apply under it."""
+        node_id = target.node_id
+        peer = f"{target.name} ({node_id} at {target.address})"
+        if token is None:
+            return lambda: self.table.failed(node_id, "this node has no node token")
+        try:
+            answer = self.beat(target.address, target.port, target.host, token, self.identity)
+        except PeerRefused as refusal:
+            reason = refusal.reason
+            self.refusals.refused(peer, f"it refuses this node: {reason}")
+            return lambda: self.table.refused(node_id, reason)
+        except heartbeat.PeerUnreachable as error:
+            failure = str(error)
+            return lambda: self.table.failed(node_id, failure)
+        if answer["node_id"] != node_id:
+            reason = f"it answered as node {answer['node_id']}"
+            self.refusals.refused(peer, reason)
+            return lambda: self.table.refused(node_id, reason)
+        self.refusals.forget(peer)
+        return lambda: self.table.answered(node_id, answer["vector"])
+
+    def _announced(self, announcement: Announcement) -> None:
+        if announcement.organization != self.identity.organization_id:
+            # Another organization's node: never a peer, never sent anything.
+            return
+        with self._lock:
+            self.table.announced(announcement)
+        # Beat it now, not at the next round.
+        self._wake.set()
+
+    def _withdrawn(self, node_id: str) -> None:
+        with self._lock:
+            changed = self.table.withdrawn(node_id)
+        if changed is not None:
+            log.info("peer %s is %s (goodbye)", node_id, changed)
+        self._wake.set()
+
+
+def from_settings(
+    identity: Identity, credential: str, hub_url: Callable[[], str]
+) -> PeerWatch | None:
+    """The watch of this node: mDNS on UNIBOS_MDNS_INTERFACES, the API port
+    UNIBOS_NODE_API_PORT announced, the table saved to UNIBOS_SYNC_DB_PATH. None when
+    no interface is set, or none has an address (logged): no discovery then."""
+    from django.conf import settings  # noqa: PLC0415
+
+    import unibos  # noqa: PLC0415
+    from unibos.node.config import NodeConfig  # noqa: PLC0415
+
+    # zeroconf is imported only by a node that discovers: the others never load it.
+    from unibos.node.peers.discovery import Discovery, interface_addresses  # noqa: PLC0415
+
+    if not settings.UNIBOS_MDNS_INTERFACES:
+        return None
+    addresses = interface_addresses(settings.UNIBOS_MDNS_INTERFACES)
+    if not addresses:
+        log.warning(
+            "no address on the mDNS interfaces %s: not looking for peers",
+            ", ".join(settings.UNIBOS_MDNS_INTERFACES),
+        )
+        return None
+
+    def discovery(
+        on_announced: Callable[[Announcement], object], on_withdrawn: Callable[[str], object]
+    ) -> Discovery:
+        return Discovery(
+            identity,
+            settings.UNIBOS_NODE_API_PORT,
+            unibos.__version__,
+            addresses,
+            on_announced=on_announced,
+            on_withdrawn=on_withdrawn,
+        )
+
+    token = NodeToken(NodeConfig.from_settings().state, identity, credential, hub_url)
+    return PeerWatch(identity, Path(settings.UNIBOS_SYNC_DB_PATH), token, discovery)
