@@ -142,11 +142,11 @@ def from_settings(
     import unibos  # noqa: PLC0415
     from unibos.node.config import NodeConfig  # noqa: PLC0415
 
+    if not settings.UNIBOS_MDNS_INTERFACES:
+        return None
     # zeroconf is imported only by a node that discovers: the others never load it.
     from unibos.node.peers.discovery import Discovery, interface_addresses  # noqa: PLC0415
 
-    if not settings.UNIBOS_MDNS_INTERFACES:
-        return None
     addresses = interface_addresses(settings.UNIBOS_MDNS_INTERFACES)
     if not addresses:
         log.warning(
