@@ -1,11 +1,11 @@
 """What the identity commands (orgs, users, nodes, keys) share: the Django settings and
-the hub's database, loaded only once one of them runs, and plain-text tables.
+the hub's database, loaded only once one of them runs.
 
 `unibos-hub status` and `failover` must import and work without either (the database
 may be what is broken), so nothing here imports Django before a command needs it.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -45,16 +45,6 @@ def system() -> Iterator[None]:
         raise click.ClickException(str(error)) from None
     except DatabaseError as error:
         raise click.ClickException(f"the hub's database refused: {error}") from None
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, like `unibos-hub status`."""
-    lines = [header, *rows]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in lines
-    )
 
 
 def when(moment: datetime | None) -> str:

@@ -2,6 +2,7 @@
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import database
 
 
@@ -26,7 +27,7 @@ def list_keys() -> None:
             )
             for key in SigningKey.objects.all()
         ]
-    click.echo(database.table(("KID", "STATE", "CREATED", "ACTIVATED", "EXPIRES"), rows))
+    click.echo(tables.table(("KID", "STATE", "CREATED", "ACTIVATED", "EXPIRES"), rows))
 
 
 @keys.command()

@@ -4,6 +4,7 @@ import json
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import database
 
 DEFAULT_TTL_SECONDS = 3600
@@ -45,7 +46,7 @@ def list_nodes(slug: str | None, as_json: bool) -> None:
         click.echo(json.dumps(documents, indent=2))
         return
     header = ("ID", "NAME", "ORG", "VERSION", "ENROLLED", "LAST CONTACT", "STATE")
-    click.echo(database.table(header, rows))
+    click.echo(tables.table(header, rows))
 
 
 @nodes.command("enrol-token")

@@ -2,6 +2,7 @@
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import database
 from unibos.identity.limits import PLANS
 
@@ -30,7 +31,7 @@ def list_organizations() -> None:
             )
             for org in Organization.objects.all()
         ]
-    click.echo(database.table(("SLUG", "NAME", "TYPE", "PLAN", "USERS", "NODES"), rows))
+    click.echo(tables.table(("SLUG", "NAME", "TYPE", "PLAN", "USERS", "NODES"), rows))
 
 
 @orgs.command()

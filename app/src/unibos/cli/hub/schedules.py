@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import database
 
 # This command's name for each field that unibos.dispatch.schedules refuses, quoted as
@@ -71,7 +72,7 @@ def list_schedules(as_json: bool) -> None:
         for schedule in documents
     ]
     header = ("NAME", "TASK", "SCHEDULE", "QUEUE", "STATE", "LAST RUN", "RUNS")
-    click.echo(database.table(header, rows))
+    click.echo(tables.table(header, rows))
 
 
 @schedules.command()

@@ -2,6 +2,7 @@ import json
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import environment
 from unibos.hub.ha import cluster as patroni_cluster
 from unibos.hub.ha.cluster import Member
@@ -22,23 +23,21 @@ def fetch_members(patroni: Patroni) -> list[Member]:
 
 def table(members: list[Member]) -> str:
     """One line per member, like `patronictl list`: the leader has no lag."""
-    rows = [COLUMNS] + [
-        (
-            member.name,
-            member.host or "",
-            member.role,
-            member.state,
-            "" if member.timeline is None else str(member.timeline),
-            ""
-            if member.is_leader
-            else ("unknown" if member.lag_mb is None else f"{member.lag_mb:.1f}"),
-        )
-        for member in members
-    ]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
+    return tables.table(
+        COLUMNS,
+        [
+            (
+                member.name,
+                member.host or "",
+                member.role,
+                member.state,
+                "" if member.timeline is None else str(member.timeline),
+                ""
+                if member.is_leader
+                else ("unknown" if member.lag_mb is None else f"{member.lag_mb:.1f}"),
+            )
+            for member in members
+        ],
     )
 
 

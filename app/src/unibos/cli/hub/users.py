@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.hub import database
 
 
@@ -23,7 +24,7 @@ def list_users(slug: str | None) -> None:
             org = database.organization(slug)
             members = Membership.objects.filter(organization=org).select_related("user")
             rows = [(m.user.username, m.user.email, m.role) for m in members]
-            click.echo(database.table(("USERNAME", "EMAIL", "ROLE"), rows))
+            click.echo(tables.table(("USERNAME", "EMAIL", "ROLE"), rows))
             return
         rows = [
             (
@@ -38,7 +39,7 @@ def list_users(slug: str | None) -> None:
             )
             for user in User.objects.order_by("username")
         ]
-    click.echo(database.table(("USERNAME", "EMAIL", "ACTIVE", "ORGANIZATIONS"), rows))
+    click.echo(tables.table(("USERNAME", "EMAIL", "ACTIVE", "ORGANIZATIONS"), rows))
 
 
 @users.command()

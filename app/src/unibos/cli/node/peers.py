@@ -3,6 +3,7 @@ from typing import Any
 
 import click
 
+from unibos.cli import tables
 from unibos.cli.django_setup import configure_settings
 from unibos.cli.node.enrolled import enrolled_identity
 
@@ -12,22 +13,20 @@ COLUMNS = ("name", "address", "organization", "state", "last seen", "it lacks", 
 def text(peers: list[dict[str, Any]]) -> str:
     if not peers:
         return "no peers found (yet) on the LAN"
-    rows = [COLUMNS] + [
-        (
-            peer["name"],
-            peer["address"],
-            str(peer["organization"]),
-            peer["state"] if peer["reason"] is None else f"{peer['state']} ({peer['reason']})",
-            peer["last_seen"] or "never",
-            "-" if peer["it_lacks"] is None else str(peer["it_lacks"]),
-            "-" if peer["we_lack"] is None else str(peer["we_lack"]),
-        )
-        for peer in peers
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
+    return tables.table(
+        COLUMNS,
+        [
+            (
+                peer["name"],
+                peer["address"],
+                str(peer["organization"]),
+                peer["state"] if peer["reason"] is None else f"{peer['state']} ({peer['reason']})",
+                peer["last_seen"] or "never",
+                "-" if peer["it_lacks"] is None else str(peer["it_lacks"]),
+                "-" if peer["we_lack"] is None else str(peer["we_lack"]),
+            )
+            for peer in peers
+        ],
     )
 
 
