@@ -217,3 +217,21 @@ def test_the_thread_announces_beats_and_says_goodbye_when_stopped(store, clock, 
         watch.stop(timeout=5)
 
     assert watch.discovery.started and watch.discovery.stopped
+
+
+class BrokenMdns(Mdns):
+    def start(self) -> None:
+        raise OSError(19, "No such device")
+
+
+def test_a_failing_discovery_is_logged_and_leaves_the_agent_running(store, clock, peers, caplog):
+    caplog.set_level(logging.ERROR, logger="unibos.peers")
+    watch = PeerWatch(ME, store.path, Token(), BrokenMdns, table=PeerTable(clock), beat=peers)
+
+    watch.start()
+    watch.stop(timeout=5)
+
+    assert not watch._thread.is_alive()
+    assert [r.getMessage() for r in caplog.records] == [
+        "the peer watch failed; peers are not looked for until a restart"
+    ]

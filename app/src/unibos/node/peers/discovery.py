@@ -6,18 +6,21 @@ API's), `version`, `name`. The announcement is only a hint: a peer counts once i
 answers the heartbeat with a token that verifies (unibos.node.peers.watch).
 """
 
+import fcntl
 import logging
 import socket
+import struct
 import uuid
 from collections.abc import Callable, Sequence
 
-import ifaddr
 from zeroconf import IPVersion, ServiceBrowser, ServiceInfo, ServiceStateChange, Zeroconf
 
 from unibos.node.peers.table import Announcement
 from unibos.node.state import Identity
 
 SERVICE = "_unibos._tcp.local."
+# The ioctl that reads an interface's IPv4 address (linux/sockios.h).
+SIOCGIFADDR = 0x8915
 # How long a browse callback waits for a peer's address and TXT it lacks, in ms.
 RESOLVE_MS = 1000
 
@@ -25,16 +28,27 @@ log = logging.getLogger("unibos.peers")
 
 
 def interface_addresses(names: Sequence[str]) -> list[str]:
-    """The IPv4 addresses of the named interfaces; a name with none is logged."""
-    adapters = {adapter.name: adapter for adapter in ifaddr.get_adapters()}
+    """The IPv4 address of each named interface; one with none (or no such interface)
+    is logged and left out.
+
+    Asked of the kernel with SIOCGIFADDR on a UDP socket, not by listing every adapter
+    over netlink (ifaddr): the units' sandbox allows AF_UNIX, AF_INET and AF_INET6 only.
+    """
     addresses = []
     for name in names:
-        adapter = adapters.get(name)
-        found = [ip.ip for ip in adapter.ips if ip.is_IPv4] if adapter else []
-        if not found:
-            log.warning("mDNS interface %s has no IPv4 address here; not using it", name)
-        addresses.extend(str(address) for address in found)
+        try:
+            addresses.append(_ipv4_address(name))
+        except OSError as error:
+            log.warning("mDNS interface %s has no IPv4 address (%s); not using it", name, error)
     return addresses
+
+
+def _ipv4_address(name: str) -> str:
+    request = struct.pack("256s", name.encode("utf-8")[:15])
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        answer = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, request)
+    # struct ifreq: the name (16 bytes), then a sockaddr_in: family, port, address.
+    return socket.inet_ntoa(answer[20:24])
 
 
 def announcement(info: ServiceInfo) -> Announcement | None:

@@ -60,6 +60,13 @@ class PeerWatch:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        try:
+            self._watch()
+        except Exception:
+            # The agent's sync with the hub goes on: peers are an addition to it.
+            log.exception("the peer watch failed; peers are not looked for until a restart")
+
+    def _watch(self) -> None:
         # Opened in this thread: a SQLite connection belongs to the thread that opened it.
         store = SyncStore(self.store_path, self.identity.node_id)
         try:
