@@ -235,3 +235,16 @@ def test_a_failing_discovery_is_logged_and_leaves_the_agent_running(store, clock
     assert [r.getMessage() for r in caplog.records] == [
         "the peer watch failed; peers are not looked for until a restart"
     ]
+
+
+def test_a_round_that_changes_nothing_writes_nothing(watch, store, clock):
+    # Found, not answering yet: its row stays the same from one round to the next.
+    watch.discovery.announce(KITCHEN)
+    watch.round(store)
+    written = store.db.total_changes
+
+    clock.now += 1
+    watch.round(store)
+
+    assert store.db.total_changes == written
+    assert store.peers()[0]["state"] == "found"

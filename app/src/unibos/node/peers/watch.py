@@ -49,6 +49,8 @@ class PeerWatch:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="unibos-peers", daemon=True)
         self._no_token_logged = False
+        # What the last round saved: None until the first, which replaces the last run's.
+        self._saved: list[dict[str, object]] | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -97,7 +99,10 @@ class PeerWatch:
                 log.info("peer %s (%s at %s) is %s", peer.name, peer.node_id, peer.address, changed)
         with self._lock:
             rows = self.table.rows()
-        store.save_peers(rows)
+        # Nothing new (no peer at all, or none answering): no write, no fsync.
+        if rows != self._saved:
+            store.save_peers(rows)
+            self._saved = rows
 
     def _beat(self, target: Peer, token: str | None) -> Callable[[], str | None]:
         """The call, outside the lock; what it did to the table, to apply under it."""
