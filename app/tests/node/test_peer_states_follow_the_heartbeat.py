@@ -109,7 +109,7 @@ def test_a_peer_announced_again_after_its_goodbye_is_beaten_again_at_its_new_add
     clock.now += 60
     moved = Announcement(**{**PEER.__dict__, "address": "10.0.0.9"})
     assert peers.announced(moved) is None
-    assert [peer.address for peer in peers.due()] == ["10.0.0.9"]
+    assert [peer.announcement.address for peer in peers.due()] == ["10.0.0.9"]
     # Not gone at once for its old silence: the clock starts at the new announcement.
     assert peers.failed(PEER.node_id, "timed out") is None
 

@@ -40,13 +40,8 @@ class Announcement:
 
 @dataclass
 class Peer:
-    node_id: str
-    name: str
-    address: str
-    port: int
-    organization: int
-    version: str
-    host: str
+    # As last announced.
+    announcement: Announcement
     state: str
     # Wall seconds of the last answer; None: never answered.
     last_seen: float | None = None
@@ -71,12 +66,10 @@ class PeerTable:
     def announced(self, announcement: Announcement) -> str | None:
         """A peer's service appeared or changed (a restart may bring a new address)."""
         peer = self.peers.get(announcement.node_id)
-        fields = asdict(announcement)
         if peer is None:
-            self.peers[announcement.node_id] = Peer(**fields, state=FOUND, found_at=self.clock())
+            self.peers[announcement.node_id] = Peer(announcement, FOUND, found_at=self.clock())
             return FOUND
-        for name, value in fields.items():
-            setattr(peer, name, value)
+        peer.announcement = announcement
         if not peer.announced:
             peer.announced, peer.found_at = True, self.clock()
         return None
@@ -112,10 +105,16 @@ class PeerTable:
 
     def rows(self) -> list[dict[str, object]]:
         """Every peer as the store keeps it (SyncStore.save_peers)."""
-        keep = ("announced", "found_at", "host")
-        return [
-            {k: v for k, v in asdict(peer).items() if k not in keep} for peer in self.peers.values()
-        ]
+        rows = []
+        for peer in self.peers.values():
+            row: dict[str, object] = asdict(peer.announcement)
+            # How to reach it now, not something to show.
+            del row["host"]
+            row.update(
+                state=peer.state, last_seen=peer.last_seen, vector=peer.vector, reason=peer.reason
+            )
+            rows.append(row)
+        return rows
 
     @staticmethod
     def _set(peer: Peer, state: str, reason: str | None) -> str | None:

@@ -25,6 +25,11 @@ log = logging.getLogger("unibos.peers")
 Beat = Callable[[str, int, str, str, Identity], dict[str, Any]]
 
 
+def named(peer: Announcement) -> str:
+    """A peer as the log names it."""
+    return f"{peer.name} ({peer.node_id} at {peer.address})"
+
+
 class PeerWatch:
     def __init__(
         self,
@@ -96,7 +101,10 @@ class PeerWatch:
             with self._lock:
                 changed = outcome()
             if changed is not None:
-                log.info("peer %s (%s at %s) is %s", peer.name, peer.node_id, peer.address, changed)
+                found = peer.announcement
+                log.info(
+                    "peer %s (%s at %s) is %s", found.name, found.node_id, found.address, changed
+                )
         with self._lock:
             rows = self.table.rows()
         # Nothing new (no peer at all, or none answering): no write, no fsync.
@@ -106,12 +114,13 @@ class PeerWatch:
 
     def _beat(self, target: Peer, token: str | None) -> Callable[[], str | None]:
         """The call, outside the lock; what it did to the table, to apply under it."""
-        node_id = target.node_id
-        peer = f"{target.name} ({node_id} at {target.address})"
+        found = target.announcement
+        node_id = found.node_id
+        peer = named(found)
         if token is None:
             return lambda: self.table.failed(node_id, "this node has no node token")
         try:
-            answer = self.beat(target.address, target.port, target.host, token, self.identity)
+            answer = self.beat(found.address, found.port, found.host, token, self.identity)
         except PeerRefused as refusal:
             reason = refusal.reason
             self.refusals.refused(peer, f"it refuses this node: {reason}")
