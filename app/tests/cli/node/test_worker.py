@@ -120,6 +120,24 @@ def test_a_worker_with_sync_runs_the_sync_agent_in_its_own_process(tmp_path, red
     assert "INFO unibos.sync: stopped" in host.worker.output()
 
 
+def test_a_worker_with_sync_watches_for_peers_beside_the_agent(tmp_path, redis_server):
+    # Discovery on loopback, which carries this process's own multicast and nothing
+    # beyond the machine: the peer watch starts in the worker's process, its lines in the
+    # agent's format, and stops with it (its goodbye sent).
+    host, _ = pi_zero_host(tmp_path, redis_server, "--with-sync", UNIBOS_MDNS_INTERFACES="lo")
+    try:
+        wait_until(
+            lambda: "INFO unibos.peers: announcing this node on the LAN" in host.worker.output(),
+            30,
+            "the peer watch starting in the worker",
+        )
+    finally:
+        code = host.worker.stop()
+
+    assert code == 0, host.worker.output()
+    assert "the peer watch failed" not in host.worker.output()
+
+
 def test_a_worker_whose_sync_agent_cannot_start_exits_1_naming_it(tmp_path, redis_server):
     # The agent's store cannot be opened: a directory stands where its file goes.
     (tmp_path / "store-is-a-directory").mkdir()
