@@ -8,6 +8,7 @@ answers the heartbeat with a token that verifies (unibos.node.peers.watch).
 
 import fcntl
 import logging
+import re
 import socket
 import struct
 import uuid
@@ -21,6 +22,8 @@ from unibos.node.state import Identity
 SERVICE = "_unibos._tcp.local."
 # The ioctl that reads an interface's IPv4 address (linux/sockios.h).
 SIOCGIFADDR = 0x8915
+# The name's part of a DNS label: 63 bytes at most, with `-` and 8 of the id after it.
+MAX_LABEL = 40
 # How long a browse callback waits for a peer's address and TXT it lacks, in ms.
 RESOLVE_MS = 1000
 
@@ -103,8 +106,11 @@ class Discovery:
 
     @property
     def instance(self) -> str:
-        # The node id keeps two nodes of one name apart.
-        return f"{self.identity.name}-{self.identity.node_id[:8]}"
+        """`<name>-<first 8 of the node id>`, the name as a DNS label (the TXT record
+        keeps it as it is): it is also the host name peers send as Host, which Django
+        checks against [a-z0-9.-]. The node id keeps two nodes of one name apart."""
+        label = re.sub(r"[^a-z0-9-]+", "-", self.identity.name.lower()).strip("-")
+        return f"{label[:MAX_LABEL] or 'node'}-{self.identity.node_id[:8]}"
 
     @property
     def service_name(self) -> str:
