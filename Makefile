@@ -10,7 +10,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 HUB_URL := http://127.0.0.1:8000
 NODE_URL := http://127.0.0.1:8001
 
-.PHONY: up down test setup image image-arm64 wheelhouse vagrant-box vagrant-up vagrant-test vagrant-down lint test-app test-controller test-contract test-molecule test-molecule-default test-molecule-ha test-pi bench bench-failover bench-sync bench-tasks
+.PHONY: up down test setup image image-arm64 wheelhouse vagrant-box vagrant-up vagrant-test vagrant-down lint test-app test-controller test-contract test-molecule test-molecule-default test-molecule-ha test-pi bench bench-failover bench-sync bench-tasks bench-node
 
 up: setup image wheelhouse
 	scripts/dev-host start
@@ -117,3 +117,9 @@ bench-sync: setup
 # completion while workers are killed (a Redis of its own; no containers).
 bench-tasks: setup
 	python3 bench/tasks.py
+
+# A Pi Zero 2 W node's processes (API, own worker with the sync agent) started here with
+# the node's settings: RSS, PSS, USS and their pages as if alone (a Redis of its own; no
+# containers). `--src DIR` measures another checkout's app to compare with.
+bench-node: setup
+	python3 bench/node_processes.py --rounds 3

@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from unibos.identity import tokens
-from unibos.identity.keys import public_jwk
+from unibos.identity.tokens import public_jwk
 
 ISSUER = "unibos-hub"
 

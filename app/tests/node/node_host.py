@@ -27,10 +27,17 @@ class NodeHost:
 
     @classmethod
     def start(
-        cls, base: Path, client: redis.Redis, pool: str = "prefork", *options: str, **env: str
+        cls,
+        base: Path,
+        client: redis.Redis,
+        pool: str = "prefork",
+        *options: str,
+        launcher: tuple[str, ...] = (),
+        **env: str,
     ) -> "NodeHost":
-        """`options`: more of `unibos worker`'s (--with-sync); `env`: more environment,
-        or another UNIBOS_REDIS_DB (`client`'s)."""
+        """`options`: more of `unibos worker`'s (--with-sync); `launcher`: a command that
+        runs `unibos` (an interpreter that records what it imports); `env`: more
+        environment, or another UNIBOS_REDIS_DB (`client`'s)."""
         # Imported here: the node's state module reads nothing of Django, but the
         # fixtures module that imports this one loads before Django is set up.
         from unibos.node.state import Identity, StateDir  # noqa: PLC0415
@@ -60,7 +67,7 @@ class NodeHost:
             ["--concurrency", "1", "--pool", pool, *options],
             env,
             base / "worker.log",
-            command=(UNIBOS, "worker"),
+            command=(*launcher, UNIBOS, "worker"),
         ).start()
         try:
             record = worker.wait_registered(client, WORKER_NAME)

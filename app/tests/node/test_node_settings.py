@@ -3,7 +3,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.settings.conftest import NODE
+from tests.settings.conftest import HUB, NODE, WORKER
+
+HUB_APPS = (
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django_celery_beat",
+    "unibos.identity",
+    "unibos.hub.sync",
+)
 
 
 def test_a_node_reads_its_hub_state_dir_and_refresh_interval(load_settings, tmp_path):
@@ -30,3 +38,28 @@ def test_a_node_needs_no_hub_url_and_has_documented_defaults(load_settings):
 def test_a_relative_state_dir_is_refused_naming_it(load_settings):
     with pytest.raises(ImproperlyConfigured, match="UNIBOS_NODE_STATE_DIR must be an absolute"):
         load_settings(**NODE, UNIBOS_NODE_STATE_DIR="state")
+
+
+def test_a_node_installs_its_own_apps_and_none_of_the_hubs(load_settings):
+    settings = load_settings(**NODE)
+
+    assert settings.INSTALLED_APPS == [
+        "unibos.core",
+        "unibos.node",
+        "unibos.dispatch",
+        "unibos.ocr",
+        "unibos.media",
+        "unibos.cctv",
+    ]
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [HUB, WORKER, {"UNIBOS_DEPLOYMENT_TYPE": "development"}],
+    ids=["hub", "worker", "development"],
+)
+def test_the_other_profiles_install_the_hubs_apps_too(load_settings, profile):
+    settings = load_settings(**profile)
+
+    assert set(HUB_APPS) <= set(settings.INSTALLED_APPS)
+    assert "unibos.node" in settings.INSTALLED_APPS

@@ -54,7 +54,17 @@ _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 AUTH_SCHEMES = {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 
-__all__ = ["ERROR", "ID", "document", "operation", "operations", "schema_view", "text"]
+__all__ = [
+    "ERROR",
+    "ID",
+    "OPTIONAL_TIMESTAMP",
+    "TIMESTAMP",
+    "document",
+    "operation",
+    "operations",
+    "schema_view",
+    "text",
+]
 
 
 # Blank: ASCII white space only, spelt out: `\s` means more in Python than in ECMA-262,
@@ -62,6 +72,8 @@ __all__ = ["ERROR", "ID", "document", "operation", "operations", "schema_view", 
 NOT_BLANK = r"^[^\u0000]*[^\u0000\t\n\v\f\r ][^\u0000]*$"
 # A database id in a path: PostgreSQL's and SQLite's integers are 64-bit.
 ID: Schema = {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}
+TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
+OPTIONAL_TIMESTAMP: Schema = {"type": ["string", "null"], "format": "date-time"}
 
 
 def text(max_length: int, **more: Any) -> Schema:

@@ -6,8 +6,6 @@ is `retired` and stays published until the last token it signed has expired.
 """
 
 import base64
-import hashlib
-import json
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -20,26 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from unibos.identity.models import SigningKey
-from unibos.identity.tokens import ALGORITHM, LEEWAY_SECONDS
+from unibos.identity.tokens import LEEWAY_SECONDS, public_jwk
 
 State = SigningKey.State
 
 
 class NoSigningKey(Exception):
     """There is no key to sign with, or to rotate to: `unibos-hub keys ensure` makes them."""
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
-    """The OKP JWK of a public key, with its RFC 7638 thumbprint as `kid`."""
-    x = _b64url(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
-    # RFC 7638: the required members only, sorted, no whitespace.
-    required = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"))
-    kid = _b64url(hashlib.sha256(required.encode()).digest())
-    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": ALGORITHM, "use": "sig"}
 
 
 def _passphrase() -> str:

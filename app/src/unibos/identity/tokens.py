@@ -5,6 +5,9 @@ audience, so a node verifies offline against its cached JWKS with the same code 
 hub uses against its own keys.
 """
 
+import base64
+import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ALGORITHM = "EdDSA"
@@ -48,6 +52,20 @@ class Claims:
     def subject_id(self) -> str:
         """The user's id or the node's UUID, as text."""
         return self.subject.partition(":")[2]
+
+
+def public_jwk(public_key: Ed25519PublicKey) -> dict[str, str]:
+    """The OKP JWK of a public key, with its RFC 7638 thumbprint as `kid`: of the hub's
+    signing keys (unibos.identity.keys) and of a node's own (unibos.node.local_tokens)."""
+    x = _b64url(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    # RFC 7638: the required members only, sorted, no whitespace.
+    required = json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"))
+    kid = _b64url(hashlib.sha256(required.encode()).digest())
+    return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": ALGORITHM, "use": "sig"}
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def grant(token: str, ttl: int, organization: dict[str, Any], role: str) -> dict[str, Any]:

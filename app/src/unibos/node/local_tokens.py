@@ -9,7 +9,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from unibos.identity import keys, tokens
+from unibos.identity import tokens
 from unibos.node import state as state_files
 from unibos.node.state import BrokenState, Identity, StateDir
 
@@ -44,7 +44,7 @@ def private_key(state: StateDir) -> Ed25519PrivateKey:
 def public_jwk(state: StateDir) -> dict[str, str] | None:
     """The node key's public JWK; None while there is no key (so no token it signed)."""
     key = _load(state)
-    return None if key is None else keys.public_jwk(key.public_key())
+    return None if key is None else tokens.public_jwk(key.public_key())
 
 
 def issue(state: StateDir, identity: Identity, user_id: int, role: str) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def issue(state: StateDir, identity: Identity, user_id: int, role: str) -> dict[
     key = private_key(state)
     token = tokens.issue(
         key,
-        keys.public_jwk(key.public_key())["kid"],
+        tokens.public_jwk(key.public_key())["kid"],
         issuer=issuer(identity),
         subject=f"user:{user_id}",
         organization=identity.organization_id,

@@ -8,6 +8,25 @@ from unibos.settings.base import *  # noqa: F403
 
 UNIBOS_DEPLOYMENT_TYPE = "node"
 
+# The apps a node runs, none of the hub's: not unibos.identity's users, organizations and
+# signing keys (a node verifies tokens with unibos.identity.tokens, which uses no model,
+# and keeps its own logins in unibos.node), nor the hub's sync ledger (unibos.hub.sync;
+# the node's store is a SQLite file of its own), nor django-celery-beat's schedules (beat
+# runs on the hub), nor django.contrib.auth and contenttypes (the node hashes passwords
+# with Django's hashers, which need neither). Every node process would import them and
+# their models: together 4.6 MB of each one's own memory (USS). On a node deployed
+# before, their tables stay in the database, unused; `migrate` leaves them alone.
+INSTALLED_APPS = [
+    "unibos.core",
+    "unibos.node",
+    # Task distribution: the node's worker runs UnibosTasks and checks the routing rules.
+    "unibos.dispatch",
+    # The task packages, which Celery's autodiscovery finds by these names.
+    "unibos.ocr",
+    "unibos.media",
+    "unibos.cctv",
+]
+
 SECRET_KEY = env.secret("UNIBOS_SECRET_KEY")
 ALLOWED_HOSTS = env.strings("UNIBOS_ALLOWED_HOSTS")
 

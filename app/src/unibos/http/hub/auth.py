@@ -17,12 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from unibos.http.bearer import bearer_token, require_role, unauthorized
 from unibos.http.errors import ApiError
 from unibos.identity import keys, tenancy, tokens
 from unibos.identity.models import Membership, Node, Organization, User
-
-ROLE_RANK = {"viewer": 0, "member": 1, "admin": 2, "owner": 3}
-PREFIX = "Bearer "
 
 
 @dataclass(frozen=True)
@@ -40,20 +38,6 @@ class Caller:
 
     def require(self, role: str) -> None:
         require_role(self.role, role)
-
-
-def require_role(actual: str, needed: str) -> None:
-    """403 unless role `actual` is `needed` or higher."""
-    if ROLE_RANK.get(actual, -1) < ROLE_RANK[needed]:
-        raise ApiError(
-            403, "forbidden", f"this needs role {needed} or higher; the caller is {actual}"
-        )
-
-
-def unauthorized(detail: str) -> ApiError:
-    return ApiError(
-        401, "invalid_token", detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
-    )
 
 
 def authenticated(
@@ -80,12 +64,10 @@ def authenticated(
 
 
 def _claims(request: HttpRequest) -> tokens.Claims:
-    header = request.headers.get("Authorization", "")
-    if not header.startswith(PREFIX) or not header[len(PREFIX) :].strip():
-        raise unauthorized("Authorization: Bearer <token> is missing")
+    token = bearer_token(request)
     try:
         return tokens.verify(
-            header[len(PREFIX) :].strip(),
+            token,
             keys.verification_keys(),
             issuer=settings.UNIBOS_JWT_ISSUER,
         )

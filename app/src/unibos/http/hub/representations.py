@@ -3,21 +3,17 @@
 from datetime import datetime
 from typing import Any
 
+from unibos.http.bearer import ORGANIZATION
+from unibos.http.openapi import OPTIONAL_TIMESTAMP, TIMESTAMP
 from unibos.identity.models import Membership, Node, Organization, User
 
 Schema = dict[str, Any]
-
-TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
-OPTIONAL_TIMESTAMP: Schema = {"type": ["string", "null"], "format": "date-time"}
 
 
 def _object(properties: dict[str, Schema]) -> Schema:
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
-ORGANIZATION = _object(
-    {"id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"}}
-)
 USER = _object(
     {"id": {"type": "integer"}, "username": {"type": "string"}, "email": {"type": "string"}}
 )

@@ -7,23 +7,13 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
+from unibos.http.bearer import TOKEN
 from unibos.http.contract import body, endpoint
 from unibos.http.errors import ApiError
 from unibos.http.hub import representations
 from unibos.identity import enrolment, keys, tenancy, tokens
 from unibos.identity.models import Membership, Organization
 
-TOKEN = {
-    "type": "object",
-    "required": ["access_token", "token_type", "expires_in", "organization", "role"],
-    "properties": {
-        "access_token": {"type": "string"},
-        "token_type": {"const": "Bearer"},
-        "expires_in": {"type": "integer"},
-        "organization": representations.ORGANIZATION,
-        "role": {"enum": list(tokens.ROLES)},
-    },
-}
 LOGIN = {
     "type": "object",
     "required": ["username", "password", "organization"],

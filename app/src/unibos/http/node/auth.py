@@ -14,16 +14,14 @@ from typing import Any
 import jwt
 from django.http import HttpRequest, HttpResponse
 
+from unibos.http.bearer import bearer_token, require_role, unauthorized
 from unibos.http.errors import ApiError
-from unibos.http.hub.auth import require_role, unauthorized
 from unibos.identity import tokens
 from unibos.node import local_tokens
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubClient
 from unibos.node.jwks_cache import JWKSCache
 from unibos.node.state import Identity, NotEnrolled
-
-PREFIX = "Bearer "
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ def authenticated(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         config, identity = enrolled()
-        token = bearer_token(request.headers.get("Authorization", ""))
+        token = bearer_token(request)
         caller = Caller(verify(token, config, identity), config, identity)
         return view(request, caller, *args, **kwargs)
 
@@ -104,14 +102,6 @@ def verify(token: str, config: NodeConfig, identity: Identity) -> tokens.Claims:
             f"organization {identity.organization_id}",
         )
     return claims
-
-
-def bearer_token(authorization: str) -> str:
-    """The token of an `Authorization: Bearer <token>` header; 401 without one."""
-    token = authorization[len(PREFIX) :].strip() if authorization.startswith(PREFIX) else ""
-    if not token:
-        raise unauthorized("Authorization: Bearer <token> is missing")
-    return token
 
 
 def _kid(token: str) -> object:

@@ -3,11 +3,9 @@
 from django.http import HttpRequest, JsonResponse
 
 from unibos.http import openapi
+from unibos.http.bearer import ORGANIZATION, TOKEN, unauthorized
 from unibos.http.contract import body, endpoint
 from unibos.http.errors import ApiError
-from unibos.http.hub import representations
-from unibos.http.hub.auth import unauthorized
-from unibos.http.hub.tokens import TOKEN
 from unibos.http.node.auth import Caller, authenticated, enrolled
 from unibos.node import connection
 from unibos.node.login import LoginRefused, login
@@ -33,18 +31,17 @@ ME = {
                 "email": {"type": ["string", "null"]},
             },
         },
-        "organization": representations.ORGANIZATION,
+        "organization": ORGANIZATION,
         "role": {"type": "string"},
     },
 }
-OPTIONAL_TIMESTAMP = representations.OPTIONAL_TIMESTAMP
 NODE = {
     "type": "object",
     "required": ["node_id", "name", "organization", "hub"],
     "properties": {
         "node_id": {"type": "string", "format": "uuid"},
         "name": {"type": "string"},
-        "organization": representations.ORGANIZATION,
+        "organization": ORGANIZATION,
         "hub": {
             "type": "object",
             "required": ["url", "state", "reason", "last_contact_at", "jwks_fetched_at", "kids"],
@@ -52,8 +49,8 @@ NODE = {
                 "url": {"type": "string"},
                 "state": {"enum": [connection.ONLINE, connection.OFFLINE]},
                 "reason": {"type": ["string", "null"], "description": "why offline"},
-                "last_contact_at": OPTIONAL_TIMESTAMP,
-                "jwks_fetched_at": OPTIONAL_TIMESTAMP,
+                "last_contact_at": openapi.OPTIONAL_TIMESTAMP,
+                "jwks_fetched_at": openapi.OPTIONAL_TIMESTAMP,
                 "kids": {"type": "array", "items": {"type": "string"}},
             },
         },
