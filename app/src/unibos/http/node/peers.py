@@ -10,10 +10,10 @@ from django.http import HttpRequest, JsonResponse
 
 import unibos
 from unibos.http import openapi
+from unibos.http.bearer import bearer_token, unauthorized
 from unibos.http.contract import body, endpoint
 from unibos.http.errors import ApiError
-from unibos.http.hub.auth import unauthorized
-from unibos.http.node.auth import bearer_token, enrolled
+from unibos.http.node.auth import enrolled
 from unibos.node.peers import auth
 from unibos.node.sync.store import SyncStore
 
