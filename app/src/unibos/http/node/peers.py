@@ -59,7 +59,7 @@ def heartbeat(request: HttpRequest) -> JsonResponse:
     config, identity = enrolled()
     hello = body(request)
     peer = f"{hello['name']} ({hello['node_id']} at {request.META.get('REMOTE_ADDR')})"
-    token = bearer_token(request.headers.get("Authorization", ""))
+    token = bearer_token(request)
     try:
         claims = auth.verify(token, config.state, identity)
         if claims.subject_id != hello["node_id"]:
