@@ -149,6 +149,9 @@ def test_the_nodes_worker_with_its_sync_agent_imports_no_hub_app(node, worker_mo
     assert {"unibos.cctv.tasks", "unibos.dispatch.base", "unibos.node.sync.agent"} <= modules
     assert of_the_hub(modules) == []
     assert of_the_hub(imported(tmp_path / "call")) == []
+    # Nor the HTTP API it does not serve: its start-up checks leave out the URL checks,
+    # which would import the URL conf (and PyJWT and cryptography with it).
+    assert sorted(module for module in modules if module.startswith("unibos.http")) == []
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,10 @@ from unibos.core.bootsteps import RegistryStep
 from unibos.core.startup import fail_on_check_errors
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unibos.settings")
+# Celery's Django fixup runs every system check when a worker imports its task modules,
+# URL checks included, which import the URL conf and the whole HTTP API into a process
+# that serves none. The worker_init handler below runs them all but those.
+os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
 
 # A dotted path, imported when the first task is made: every task, shared_task ones
 # included, is then a UnibosTask (privacy, idempotency, retries, dead letters).
@@ -32,7 +36,7 @@ def refuse_to_start_on_check_errors(**kwargs: Any) -> None:
     # Beat calls this from its scheduler (unibos.dispatch.scheduler): beat_init comes
     # only after the scheduler has written to the database.
     try:
-        fail_on_check_errors()
+        fail_on_check_errors(serves_http=False)
     except SystemCheckError as error:
         raise SystemExit(str(error)) from None
 
