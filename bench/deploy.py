@@ -30,7 +30,9 @@
    threads pool, MALLOC_ARENA_MAX=2: unibos_device_profiles of roles/unibos), and its
    three units measured on the host by bench/unit_usage.py: PSS, USS, the distinct
    pages they map (their PSS as if alone on the host, as on a Pi that runs nothing else)
-   and their CPU over an idle minute; then it is deployed back as the desktop it is.
+   and their CPU over an idle minute; measured again once the node's worker has run a
+   camera still, a thumbnail, OCR and a transcode (what a process allocated for a task
+   it keeps); then it is deployed back as the desktop it is.
 
 Ends with one line of name=value pairs. Usage: bench/deploy.py (from the repo root, as
 `make bench` does).
@@ -42,6 +44,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -84,6 +87,8 @@ PI_IMAGE = "localhost/unibos-base:bookworm-arm64"
 SSH_CONFIG = "/var/lib/unibos-controller/container-ssh/config"
 # The Pi Zero 2 W's goal for those three units together, MB of PSS (issue 15).
 PI_ZERO_GOAL_MB = 150
+# The node's data dir on the dev host, where its tasks read and write.
+NODE_DATA_DIR = "/var/lib/unibos/node/data"
 # The idle window over which the Pi Zero node's CPU time is read.
 IDLE_WINDOW_S = 60
 
@@ -245,9 +250,11 @@ echo $rss $pss
     return rss_kb / 1024, pss_kb / 1024
 
 
-def pi_zero_node() -> dict:
+def pi_zero_node() -> tuple[dict, dict]:
     """The node part of the dev host deployed as on a Pi Zero 2 W, measured over an idle
-    minute by bench/unit_usage.py on the host, then deployed back as a desktop."""
+    minute by bench/unit_usage.py on the host: fresh, and again once its own worker has
+    run its heavy tasks (a process keeps what they allocated); then deployed back as a
+    desktop."""
     # The whole playbook (only the node's units change): `--tags node` stops at common's
     # operating system variables, as no play of it gathers facts.
     playbook = ("ansible-playbook", "-i", "inventories/dev", "playbooks/site.yml")
@@ -255,17 +262,70 @@ def pi_zero_node() -> dict:
     try:
         wait_healthy()
         time.sleep(10)  # as for the other figures: past the first requests
-        units = [SERVICES[name] for name in PI_NODE_SERVICES]
-        script = (Path(__file__).parent / "unit_usage.py").read_text()
-        done = subprocess.run(
-            ["podman", "exec", "-i", HOST, "python3", "-", str(IDLE_WINDOW_S), *units],
-            input=script, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            sys.exit(f"bench/deploy: unit_usage.py on {HOST} failed:\n{done.stderr}")
-        return json.loads(done.stdout)
+        fresh = pi_zero_usage()
+        run_heavy_node_tasks()
+        return fresh, pi_zero_usage()
     finally:
         run(*playbook)
+
+
+def pi_zero_usage() -> dict:
+    """bench/unit_usage.py over the node's units on the host, an idle minute long."""
+    units = [SERVICES[name] for name in PI_NODE_SERVICES]
+    script = (Path(__file__).parent / "unit_usage.py").read_text()
+    done = subprocess.run(
+        ["podman", "exec", "-i", HOST, "python3", "-", str(IDLE_WINDOW_S), *units],
+        input=script, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"bench/deploy: unit_usage.py on {HOST} failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def run_heavy_node_tasks() -> None:
+    """A camera still, a thumbnail, OCR and a transcode on the node's own worker, from a
+    recording in its data dir: what a Pi Zero 2 W node may run (core, and what a rule
+    keeps local)."""
+    in_host(
+        "ffmpeg -v error -y -f lavfi -i testsrc=duration=3:size=320x240:rate=10 "
+        f"-c:v mpeg4 {NODE_DATA_DIR}/bench.mkv"
+    )
+    still = node_call("cctv.snapshot", path="bench.mkv", at_seconds=1.5)["path"]
+    node_call("media.thumbnail", path=still, width=64, height=64)
+    node_call("ocr.extract_text", path=still)
+    node_call("media.transcode", path="bench.mkv")
+
+
+def node_call(task: str, **kwargs: object) -> dict:
+    """The result of `unibos call TASK` on the node, which runs it on the node's worker."""
+    arguments = shlex.quote(json.dumps(kwargs))
+    record = json.loads(
+        in_host(f"/usr/local/sbin/unibos call {task} --kwargs {arguments} --timeout 120")
+    )
+    if record.get("state") != "SUCCESS":
+        sys.exit(f"bench/deploy: {task} on the node's worker did not succeed: {record}")
+    return record["result"]
+
+
+def sum_of(usage: dict, figure: str) -> float:
+    """A figure of unit_usage.py summed over the units."""
+    return sum(unit[figure] for unit in usage["units"].values())
+
+
+def print_pi_zero_usage(moment: str, usage: dict) -> None:
+    print(f"a Pi node with the pi-zero-2w profile, {moment}, {IDLE_WINDOW_S} s idle:")
+    print(f"{'unit':<28}{'procs':>6}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
+    for unit, figures in usage["units"].items():
+        print(
+            f"{unit:<28}{figures['processes']:>6}{figures['rss_mb']:>9.1f}"
+            f"{figures['pss_mb']:>9.1f}{figures['uss_mb']:>9.1f}"
+        )
+    print(
+        f"together: {usage['alone_mb']:.1f} MB as if alone on the host (PSS on this colocated "
+        f"host {sum_of(usage, 'pss_mb'):.1f}, USS {sum_of(usage, 'uss_mb'):.1f}); goal "
+        f"{PI_ZERO_GOAL_MB} MB: {usage['alone_mb'] / PI_ZERO_GOAL_MB:.2f}x; idle CPU "
+        f"{usage['cpu_pct']:.2f} % of one core"
+    )
 
 
 def main() -> None:
@@ -325,21 +385,9 @@ def main() -> None:
         f"{recap_count(airgap_recap, 'changed')} changed"
     )
 
-    zero = pi_zero_node()
-    print(f"a Pi node with the pi-zero-2w profile, {IDLE_WINDOW_S} s idle:")
-    print(f"{'unit':<28}{'procs':>6}{'RSS MB':>9}{'PSS MB':>9}{'USS MB':>9}")
-    for unit, usage in zero["units"].items():
-        print(
-            f"{unit:<28}{usage['processes']:>6}{usage['rss_mb']:>9.1f}"
-            f"{usage['pss_mb']:>9.1f}{usage['uss_mb']:>9.1f}"
-        )
-    zero_pss = sum(usage["pss_mb"] for usage in zero["units"].values())
-    zero_uss = sum(usage["uss_mb"] for usage in zero["units"].values())
-    print(
-        f"together: {zero['alone_mb']:.1f} MB as if alone on the host (PSS on this colocated "
-        f"host {zero_pss:.1f}, USS {zero_uss:.1f}); goal {PI_ZERO_GOAL_MB} MB: "
-        f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}x; idle CPU {zero['cpu_pct']:.2f} % of one core"
-    )
+    zero, zero_after = pi_zero_node()
+    for moment, usage in (("fresh", zero), ("after its heavy tasks", zero_after)):
+        print_pi_zero_usage(moment, usage)
 
     pairs = {
         "up_s": f"{up_s:.1f}",
@@ -358,10 +406,12 @@ def main() -> None:
         "pss_mb_host": f"{total_pss:.1f}",
         "arm64_airgap_install_s": f"{airgap_s:.1f}",
         "pss_mb_pi_zero": f"{zero['alone_mb']:.1f}",
-        "pss_mb_pi_zero_colocated": f"{zero_pss:.1f}",
-        "uss_mb_pi_zero": f"{zero_uss:.1f}",
+        "pss_mb_pi_zero_colocated": f"{sum_of(zero, 'pss_mb'):.1f}",
+        "uss_mb_pi_zero": f"{sum_of(zero, 'uss_mb'):.1f}",
         "pi_zero_goal_ratio": f"{zero['alone_mb'] / PI_ZERO_GOAL_MB:.2f}",
         "idle_cpu_pct_pi_zero": f"{zero['cpu_pct']:.2f}",
+        "pss_mb_pi_zero_after_tasks": f"{zero_after['alone_mb']:.1f}",
+        "pi_zero_goal_ratio_after_tasks": f"{zero_after['alone_mb'] / PI_ZERO_GOAL_MB:.2f}",
     }
     print(" ".join(f"{k}={v}" for k, v in pairs.items()))
 
