@@ -51,6 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
 from figures import percentile
 from unibos_controller.bundles.builder import TARGETS
 from unibos_controller.bundles.wheels import ARCHES
@@ -84,7 +85,8 @@ PI_NODE_SERVICES = ("node", "sync", "node_worker")
 # The arm64 container of the air-gapped install, and its image (make image-arm64).
 PI_HOST = "bench-pi"
 PI_IMAGE = "localhost/unibos-base:bookworm-arm64"
-SSH_CONFIG = "/var/lib/unibos-controller/container-ssh/config"
+# The scenario of the same node, whose inventory the air-gapped install takes.
+PI_SCENARIO = ROOT / "molecule" / "pi" / "molecule.yml"
 # The Pi Zero 2 W's goal for those three units together, MB of PSS (issue 15).
 PI_ZERO_GOAL_MB = 150
 # The node's data dir on the dev host, where its tasks read and write.
@@ -177,20 +179,7 @@ def arm64_airgap_install() -> tuple[float, str]:
         PI_IMAGE, "/sbin/init")  # fmt: skip
     try:
         wait_until(lambda: booted(PI_HOST), 300, f"systemd in {PI_HOST} up", interval=3)
-        host_vars = {
-            "ansible_connection": "ansible.builtin.ssh",
-            "ansible_ssh_common_args": f"-F {SSH_CONFIG}",
-            "ansible_python_interpreter": "/usr/bin/python3",
-            "unibos_host_address": "127.0.0.1",
-            "app_bundle": str(bundle),
-            "node_allowed_hosts": [PI_HOST, "localhost", "127.0.0.1"],
-            "node_gunicorn_workers": 1,
-            # Not enrolled (no hub anywhere): the role wants a URL all the same.
-            "node_hub_url": "http://127.0.0.1:18080",
-        }
-        inventory = {"all": {"hosts": {PI_HOST: host_vars},
-                             "children": {"redis": {"hosts": {PI_HOST: None}},
-                                          "node": {"hosts": {PI_HOST: None}}}}}  # fmt: skip
+        inventory = pi_inventory(bundle)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
             json.dump(inventory, file)
         try:
@@ -199,6 +188,32 @@ def arm64_airgap_install() -> tuple[float, str]:
             os.unlink(file.name)
     finally:
         subprocess.run(["podman", "rm", "-f", "-t", "0", PI_HOST], capture_output=True, check=False)
+
+
+def pi_inventory(bundle: Path) -> dict:
+    """The pi scenario's inventory for the bench's container: its group variables say,
+    once, what a node under qemu-user needs (Redis's kernel checks and user namespaces,
+    the emulated API's start-up time, the Pi 4's profile); the bench's own are the
+    bundle, and no hub, as the node is not enrolled."""
+    scenario = yaml.safe_load(PI_SCENARIO.read_text())
+    group_vars = scenario["provisioner"]["inventory"]["group_vars"]
+    connection = scenario["provisioner"]["connection_options"]
+    # The scenario's hub (hub.py) and the bundle its prepare built are not the bench's.
+    scenario_only = {"app_bundle", "pi_hub", "node_enrolment_token"}
+
+    def own(variables: dict) -> dict:
+        return {name: value for name, value in variables.items() if name not in scenario_only}
+
+    return {
+        "all": {
+            "hosts": {PI_HOST: None},
+            "vars": {**connection, **own(group_vars["all"]), "app_bundle": str(bundle)},
+            "children": {
+                group: {"hosts": {PI_HOST: None}, "vars": own(group_vars[group])}
+                for group in ("redis", "node")
+            },
+        }
+    }
 
 
 def recap_count(recap: str, field: str) -> int:
