@@ -1,14 +1,17 @@
 """POST /api/peers/heartbeat: a node of the organization, with its hub-issued node token,
-gets this node's version vector; the token is verified against the cached JWKS alone,
-and another organization's node or a token that does not verify is refused with the
-reason, logged once per peer, naming it."""
+gets this node's version vector and its own node token, the proof of who it is; the
+token is verified against the cached JWKS alone, and another organization's node or a
+token that does not verify is refused with the reason, logged once per peer, naming it."""
 
+import json
 import logging
+import time
 
 import pytest
 from unibos.node.config import NodeConfig
 from unibos.node.hub_client import HubClient
 from unibos.node.jwks_cache import JWKSCache
+from unibos.node.peers.auth import NODE_TOKEN
 from unibos.node.sync.store import SyncStore
 
 from tests.node.keyserver import SigningKey
@@ -42,10 +45,20 @@ def node_token(key: SigningKey, organization: int = 7, node_id: str = PEER) -> s
     return key.sign(organization, sub=f"node:{node_id}", role="node")
 
 
-def test_a_node_of_the_organization_gets_this_nodes_version_vector(client, node, hub_key, settings):
+def hold(token: str, expires_at: float) -> None:
+    """This node's own token as the agent keeps it."""
+    document = json.dumps({"token": token, "expires_at": expires_at}).encode()
+    NodeConfig.from_settings().state.write(NODE_TOKEN, document, 0o600)
+
+
+def test_a_node_of_the_organization_gets_this_nodes_version_vector_and_proof(
+    client, node, hub_key, settings
+):
     with SyncStore(settings.UNIBOS_SYNC_DB_PATH, node.node_id) as store:
         store.put("notes", "n1", {"title": "one"})
         store.put("notes", "n2", {"title": "two"})
+    own = node_token(hub_key, node_id=node.node_id)
+    hold(own, time.time() + 600)
 
     response = beat(client, node_token(hub_key))
 
@@ -56,7 +69,17 @@ def test_a_node_of_the_organization_gets_this_nodes_version_vector(client, node,
         "organization": 7,
         "version": response.json()["version"],
         "vector": {node.node_id: 2},
+        "proof": own,
     }
+
+
+def test_a_node_whose_own_token_has_expired_answers_without_a_proof(client, node, hub_key):
+    hold(node_token(hub_key, node_id=node.node_id), time.time() - 1)
+
+    response = beat(client, node_token(hub_key))
+
+    assert response.status_code == 200
+    assert response.json()["proof"] is None
 
 
 def test_a_node_of_another_organization_is_refused_with_403(client, node, hub_key):
