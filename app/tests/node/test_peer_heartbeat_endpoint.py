@@ -3,17 +3,16 @@ gets this node's version vector and its own node token, the proof of who it is; 
 token is verified against the cached JWKS alone, and another organization's node or a
 token that does not verify is refused with the reason, logged once per peer, naming it."""
 
-import json
 import logging
 import time
 
 import pytest
-from unibos.node.config import NodeConfig
-from unibos.node.hub_client import HubClient
-from unibos.node.jwks_cache import JWKSCache
-from unibos.node.peers.auth import NODE_TOKEN
+from unibos.http.node import peers
+from unibos.node.peers.auth import RefusalLog
 from unibos.node.sync.store import SyncStore
 
+from tests.node.fixtures import hold_node_token as hold
+from tests.node.fixtures import peer_token
 from tests.node.keyserver import SigningKey
 
 pytestmark = [pytest.mark.urls("tests.node.urls"), pytest.mark.django_db]
@@ -23,13 +22,8 @@ PEER = "00000000-0000-4000-8000-00000000000b"
 
 
 @pytest.fixture
-def node(node_of_jwks_server, jwks_server, hub_key, settings, tmp_path):
-    """This node with the hub's keys (hub_key's) cached, then its hub gone: everything
-    is offline."""
-    JWKSCache(NodeConfig.from_settings().state, HubClient(jwks_server.url), 300).refresh()
-    jwks_server.close()
-    settings.UNIBOS_SYNC_DB_PATH = tmp_path / "sync.sqlite3"
-    return node_of_jwks_server
+def node(node_with_cached_keys):
+    return node_with_cached_keys
 
 
 def beat(client, token: str, node_id: str = PEER, name: str = "pi-kitchen"):
@@ -42,13 +36,7 @@ def beat(client, token: str, node_id: str = PEER, name: str = "pi-kitchen"):
 
 
 def node_token(key: SigningKey, organization: int = 7, node_id: str = PEER) -> str:
-    return key.sign(organization, sub=f"node:{node_id}", role="node")
-
-
-def hold(token: str, expires_at: float) -> None:
-    """This node's own token as the agent keeps it."""
-    document = json.dumps({"token": token, "expires_at": expires_at}).encode()
-    NodeConfig.from_settings().state.write(NODE_TOKEN, document, 0o600)
+    return peer_token(key, node_id, organization)
 
 
 def test_a_node_of_the_organization_gets_this_nodes_version_vector_and_proof(
@@ -115,7 +103,9 @@ def test_a_token_of_another_node_than_the_caller_says_is_refused(client, node, h
     assert response.json()["detail"] == f"the token is node {other}'s"
 
 
-def test_a_refused_peer_is_logged_once_naming_it(client, node, hub_key, caplog):
+def test_a_refused_peer_is_logged_once_naming_it(client, node, hub_key, caplog, monkeypatch):
+    # The log is the process's: a test before this one may have refused the same peer.
+    monkeypatch.setattr(peers, "refusals", RefusalLog())
     caplog.set_level(logging.WARNING, logger="unibos.peers")
     for _ in range(3):
         assert beat(client, node_token(hub_key, organization=8), name="intruder").status_code == 403
