@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from unibos.node.peers import exchange
 from unibos.node.peers.auth import NodeToken
 from unibos.node.peers.table import Announcement
 from unibos.node.peers.watch import PeerWatch
@@ -122,6 +123,19 @@ class PeerNode:
             raise AssertionError(f"{self.name}'s API exited:\n{self.api_log()}")
         probe = [sys.executable, "-c", PROBE, "127.0.0.1", str(self.port)]
         return subprocess.run(probe, capture_output=True, timeout=30, check=False).returncode == 0
+
+
+class Pulls:
+    """exchange.pull with a `limit`, counting its calls, its answers changed by `change`
+    after its own checks (an answer as a wrong peer would give it)."""
+
+    def __init__(self, limit: int = exchange.MAX_LIMIT, change=None) -> None:
+        self.limit, self.change, self.calls = limit, change, 0
+
+    def __call__(self, *args: object, **options: object) -> dict:
+        self.calls += 1
+        answer = exchange.pull(*args, limit=self.limit, **options)
+        return answer if self.change is None else self.change(answer)
 
 
 class Announced:

@@ -6,18 +6,7 @@ only call."""
 
 import logging
 
-from unibos.node.peers import exchange
-
-
-class Pulls:
-    """exchange.pull with a `limit`, counting its calls."""
-
-    def __init__(self, limit: int = exchange.MAX_LIMIT) -> None:
-        self.limit, self.calls = limit, 0
-
-    def __call__(self, *args, **options):
-        self.calls += 1
-        return exchange.pull(*args, limit=self.limit, **options)
+from tests.node.peer_api import Pulls
 
 
 def test_operations_written_on_a_arrive_on_b_once_in_as_order(peer_nodes, caplog):

@@ -6,22 +6,11 @@ alone is wrong."""
 
 import logging
 
-from unibos.node.peers import exchange
 from unibos.node.peers.auth import held_token
 from unibos.node.state import StateDir
 
 from tests.node.keyserver import SigningKey
-
-
-class Pulls:
-    """exchange.pull, counting its calls, its answers changed by `change`."""
-
-    def __init__(self, change=lambda answer: answer) -> None:
-        self.change, self.calls = change, 0
-
-    def __call__(self, *args, **options):
-        self.calls += 1
-        return self.change(exchange.pull(*args, **options))
+from tests.node.peer_api import Pulls
 
 
 def refusals(caplog) -> list[str]:
