@@ -173,15 +173,16 @@ class PeerWatch:
         excepted: none but its log holds them)."""
         with self._lock:
             peers = [replace(peer) for peer in self.table.due() if peer.state == UP]
-        return [
-            peer
-            for peer in peers
-            if peer.vector is not None
-            and delivery.lacks(
-                {origin: m for origin, m in peer.vector.items() if origin != self.identity.node_id},
-                ours,
-            )
-        ]
+        ahead = []
+        for peer in peers:
+            theirs = {
+                origin: seq
+                for origin, seq in (peer.vector or {}).items()
+                if origin != self.identity.node_id
+            }
+            if delivery.lacks(theirs, ours):
+                ahead.append(peer)
+        return ahead
 
     def _pull(self, store: SyncStore, target: Peer, token: str) -> None:
         """Take what `target` holds and this node lacks into the store, batch after batch
