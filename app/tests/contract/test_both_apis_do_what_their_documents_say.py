@@ -110,6 +110,7 @@ NODE_OPERATIONS = [
     "GET /node/api/node",
     "GET /node/api/openapi.json",
     "POST /node/api/peers/heartbeat",
+    "POST /node/api/peers/operations",
     "GET /node/api/records/{collection}",
     "DELETE /node/api/records/{collection}/{record_id}",
     "GET /node/api/records/{collection}/{record_id}",
@@ -127,9 +128,11 @@ SPARED = {
     # Whether base64 text is a Yjs update, JSON Schema cannot say: the document says the
     # update is one, and the 400 naming `update` that refuses any other is documented.
     "POST /node/api/records/{collection}/{record_id}/documents/{field}": [positive_data_acceptance],
-    # The fuzzer's token is a user's, and the heartbeat takes only a node token naming
-    # the body's node_id, which no schema can say: the documented 403 refuses the rest.
+    # The fuzzer's token is a user's, and the peers' endpoints take only a node token
+    # naming the body's node_id, which no schema can say: the documented 403 refuses the
+    # rest.
     "POST /node/api/peers/heartbeat": [positive_data_acceptance],
+    "POST /node/api/peers/operations": [positive_data_acceptance],
 }
 
 

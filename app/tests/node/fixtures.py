@@ -6,8 +6,10 @@ served by `live_server` (the session runs with hub settings on a real PostgreSQL
 for the node's behaviour with a hub's keys alone, a JWKSServer.
 """
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -15,11 +17,16 @@ from django.test import override_settings
 from unibos.cli.node import cli
 from unibos.node import jwks_cache
 from unibos.node.config import NodeConfig
+from unibos.node.hub_client import HubClient
+from unibos.node.peers.auth import NODE_TOKEN
 from unibos.node.state import Identity
 from unibos_controller.testbed.servers import free_port
 
 from tests.node.keyserver import ISSUER, JWKSServer, SigningKey
 from tests.node.node_host import NODE_REDIS_DB, NodeHost
+
+if TYPE_CHECKING:
+    from tests.node.peer_api import PeerNode
 
 ORGANIZATION = {"id": 7, "slug": "acme", "name": "Acme"}
 
@@ -63,6 +70,50 @@ def node_of_jwks_server(node_config: NodeConfig, jwks_server: JWKSServer) -> Ide
     )
     node_config.state.enrol(identity, "not-a-real-credential")
     return identity
+
+
+@pytest.fixture
+def node_with_cached_keys(
+    node_of_jwks_server: Identity, jwks_server: JWKSServer, hub_key: SigningKey, settings, tmp_path
+) -> Identity:
+    """A node with the hub's keys (hub_key's) cached, then its hub gone: everything is
+    offline, as between peers on a LAN; its sync store in tmp_path."""
+    jwks_cache.JWKSCache(
+        NodeConfig.from_settings().state, HubClient(jwks_server.url), 300
+    ).refresh()
+    jwks_server.close()
+    settings.UNIBOS_SYNC_DB_PATH = tmp_path / "sync.sqlite3"
+    return node_of_jwks_server
+
+
+def peer_token(key: SigningKey, node_id: str, organization: int = 7) -> str:
+    """A node token as the hub issues it (signed by `key`)."""
+    return key.sign(organization, sub=f"node:{node_id}", role="node")
+
+
+def hold_node_token(token: str, expires_at: float) -> None:
+    """This node's own token as its agent keeps it (the proof its answers carry)."""
+    document = json.dumps({"token": token, "expires_at": expires_at}).encode()
+    NodeConfig.from_settings().state.write(NODE_TOKEN, document, 0o600)
+
+
+@pytest.fixture
+def peer_nodes(tmp_path) -> Iterator[Callable[..., "PeerNode"]]:
+    """Makes nodes of one organization under one hub key (tests.node.peer_api), and
+    stops their APIs after the test."""
+    from tests.node.peer_api import PeerNode  # noqa: PLC0415
+
+    key = SigningKey()
+    made: list[PeerNode] = []
+
+    def make(name: str, **fields: object) -> PeerNode:
+        node = PeerNode(tmp_path / name, name, key, **fields)
+        made.append(node)
+        return node
+
+    yield make
+    for node in made:
+        node.stop_api()
 
 
 @pytest.fixture

@@ -33,6 +33,42 @@ PROBE = (
 )
 
 
+def enrol(
+    state_dir: Path,
+    node_id: str,
+    name: str,
+    organization: dict,
+    key: SigningKey,
+    *,
+    token_key: SigningKey | None = None,
+) -> None:
+    """A node's state as `unibos enrol` and its agent leave it: its identity, the hub's
+    keys (`key`'s) cached and a node token the hub issued (signed by `token_key`, the
+    hub's key unless a test forges one); the hub itself is unreachable (127.0.0.1:9)."""
+    from unibos.node.peers.auth import NODE_TOKEN  # noqa: PLC0415
+    from unibos.node.state import JWKS, Identity, StateDir  # noqa: PLC0415
+
+    state = StateDir(state_dir)
+    state.enrol(
+        Identity(
+            node_id=node_id,
+            name=name,
+            organization=organization,
+            issuer=ISSUER,
+            hub_url="http://127.0.0.1:9",
+            enrolled_at=datetime.now(UTC).isoformat(),
+        ),
+        "not-a-real-credential",
+    )
+    state.write_json(JWKS, {"keys": [key.jwk], "fetched_at": datetime.now(UTC).isoformat()})
+    token = (token_key or key).sign(
+        organization["id"], lifetime=3600, sub=f"node:{node_id}", role="node"
+    )
+    expires_at = datetime.now(UTC).timestamp() + 3600
+    document = {"token": token, "expires_at": expires_at}
+    state.write(NODE_TOKEN, json.dumps(document).encode(), 0o600)
+
+
 def ip(*args: str) -> None:
     subprocess.run(["ip", *args], check=True, capture_output=True, timeout=30)
 
@@ -97,30 +133,7 @@ class LanNode:
         )
 
     def enrol(self) -> "LanNode":
-        from unibos.node.peers.auth import NODE_TOKEN  # noqa: PLC0415
-        from unibos.node.state import JWKS, Identity, StateDir  # noqa: PLC0415
-
-        state = StateDir(self.base / "state")
-        state.enrol(
-            Identity(
-                node_id=self.node_id,
-                name=self.name,
-                organization=self.organization,
-                issuer=ISSUER,
-                hub_url="http://127.0.0.1:9",
-                enrolled_at=datetime.now(UTC).isoformat(),
-            ),
-            "not-a-real-credential",
-        )
-        state.write_json(
-            JWKS, {"keys": [self.key.jwk], "fetched_at": datetime.now(UTC).isoformat()}
-        )
-        token = self.key.sign(
-            self.organization["id"], lifetime=3600, sub=f"node:{self.node_id}", role="node"
-        )
-        expires_at = datetime.now(UTC).timestamp() + 3600
-        document = {"token": token, "expires_at": expires_at}
-        state.write(NODE_TOKEN, json.dumps(document).encode(), 0o600)
+        enrol(self.base / "state", self.node_id, self.name, self.organization, self.key)
         return self
 
     def start_api(self) -> None:

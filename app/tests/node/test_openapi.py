@@ -13,6 +13,7 @@ def test_the_node_describes_its_endpoints_in_openapi(client):
     assert sorted(paths) == [
         *("/api/auth/token", "/api/conflicts", "/api/conflicts/{conflict_id}/resolve"),
         *("/api/me", "/api/node", "/api/openapi.json", "/api/peers/heartbeat"),
+        "/api/peers/operations",
         "/api/records/{collection}",
         "/api/records/{collection}/{record_id}",
         "/api/records/{collection}/{record_id}/documents/{field}",
@@ -23,8 +24,11 @@ def test_the_node_describes_its_endpoints_in_openapi(client):
     for path in ("/api/me", "/api/node"):
         assert paths[path]["get"]["security"] == [{"bearer": []}]
         assert set(paths[path]["get"]["responses"]) == {"200", "401", "403", "404", "405", "503"}
-    heartbeat = paths["/api/peers/heartbeat"]["post"]
-    assert heartbeat["security"] == [{"bearer": []}]
-    assert set(heartbeat["responses"]) == {"200", "400", "401", "403", "404", "405", "413", "503"}
+    for path in ("/api/peers/heartbeat", "/api/peers/operations"):
+        peers = paths[path]["post"]
+        assert peers["security"] == [{"bearer": []}]
+        assert set(peers["responses"]) == {"200", "400", "401", "403", "404", "405", "413", "503"}
+    ask = paths["/api/peers/operations"]["post"]["requestBody"]["content"]["application/json"]
+    assert ask["schema"]["required"] == ["node_id", "name", "vector"]
     login = paths["/api/auth/token"]["post"]["requestBody"]["content"]["application/json"]
     assert login["schema"]["required"] == ["username", "password"]

@@ -1,16 +1,18 @@
 """POST /api/peers/heartbeat: a node of the organization, with its hub-issued node token,
-gets this node's version vector; the token is verified against the cached JWKS alone,
-and another organization's node or a token that does not verify is refused with the
-reason, logged once per peer, naming it."""
+gets this node's version vector and its own node token, the proof of who it is; the
+token is verified against the cached JWKS alone, and another organization's node or a
+token that does not verify is refused with the reason, logged once per peer, naming it."""
 
 import logging
+import time
 
 import pytest
-from unibos.node.config import NodeConfig
-from unibos.node.hub_client import HubClient
-from unibos.node.jwks_cache import JWKSCache
+from unibos.http.node import peers
+from unibos.node.peers.auth import RefusalLog
 from unibos.node.sync.store import SyncStore
 
+from tests.node.fixtures import hold_node_token as hold
+from tests.node.fixtures import peer_token
 from tests.node.keyserver import SigningKey
 
 pytestmark = [pytest.mark.urls("tests.node.urls"), pytest.mark.django_db]
@@ -20,13 +22,8 @@ PEER = "00000000-0000-4000-8000-00000000000b"
 
 
 @pytest.fixture
-def node(node_of_jwks_server, jwks_server, hub_key, settings, tmp_path):
-    """This node with the hub's keys (hub_key's) cached, then its hub gone: everything
-    is offline."""
-    JWKSCache(NodeConfig.from_settings().state, HubClient(jwks_server.url), 300).refresh()
-    jwks_server.close()
-    settings.UNIBOS_SYNC_DB_PATH = tmp_path / "sync.sqlite3"
-    return node_of_jwks_server
+def node(node_with_cached_keys):
+    return node_with_cached_keys
 
 
 def beat(client, token: str, node_id: str = PEER, name: str = "pi-kitchen"):
@@ -39,13 +36,17 @@ def beat(client, token: str, node_id: str = PEER, name: str = "pi-kitchen"):
 
 
 def node_token(key: SigningKey, organization: int = 7, node_id: str = PEER) -> str:
-    return key.sign(organization, sub=f"node:{node_id}", role="node")
+    return peer_token(key, node_id, organization)
 
 
-def test_a_node_of_the_organization_gets_this_nodes_version_vector(client, node, hub_key, settings):
+def test_a_node_of_the_organization_gets_this_nodes_version_vector_and_proof(
+    client, node, hub_key, settings
+):
     with SyncStore(settings.UNIBOS_SYNC_DB_PATH, node.node_id) as store:
         store.put("notes", "n1", {"title": "one"})
         store.put("notes", "n2", {"title": "two"})
+    own = node_token(hub_key, node_id=node.node_id)
+    hold(own, time.time() + 600)
 
     response = beat(client, node_token(hub_key))
 
@@ -56,7 +57,17 @@ def test_a_node_of_the_organization_gets_this_nodes_version_vector(client, node,
         "organization": 7,
         "version": response.json()["version"],
         "vector": {node.node_id: 2},
+        "proof": own,
     }
+
+
+def test_a_node_whose_own_token_has_expired_answers_without_a_proof(client, node, hub_key):
+    hold(node_token(hub_key, node_id=node.node_id), time.time() - 1)
+
+    response = beat(client, node_token(hub_key))
+
+    assert response.status_code == 200
+    assert response.json()["proof"] is None
 
 
 def test_a_node_of_another_organization_is_refused_with_403(client, node, hub_key):
@@ -92,7 +103,9 @@ def test_a_token_of_another_node_than_the_caller_says_is_refused(client, node, h
     assert response.json()["detail"] == f"the token is node {other}'s"
 
 
-def test_a_refused_peer_is_logged_once_naming_it(client, node, hub_key, caplog):
+def test_a_refused_peer_is_logged_once_naming_it(client, node, hub_key, caplog, monkeypatch):
+    # The log is the process's: a test before this one may have refused the same peer.
+    monkeypatch.setattr(peers, "refusals", RefusalLog())
     caplog.set_level(logging.WARNING, logger="unibos.peers")
     for _ in range(3):
         assert beat(client, node_token(hub_key, organization=8), name="intruder").status_code == 403

@@ -150,14 +150,22 @@ def parse(
         raise ForeignBatch(
             "organization", f"the batch is not for this node's organization ({organization})"
         )
-    # What a schema cannot say: origins' ids, clocks, Yjs updates, consecutive seqs.
-    # Whether an origin is a node of the organization is the hub's ledger's to say.
+    check_operations(operations, sender=node_id)
+    return operations
+
+
+def check_operations(operations: list[dict[str, Any]], sender: str | None = None) -> None:
+    """What a schema cannot say of operations OPERATION's schema has passed (a push's, or
+    a peer's answer, unibos.node.peers.exchange): origins' ids (`sender`'s is known
+    good), clocks, Yjs updates, consecutive seqs; MalformedBatch names the first at fault.
+    Whether an origin is a node of the organization is the hub's ledger's to say.
+    """
     # Names of fields at fault are built only for a refusal: this runs per operation.
     previous: dict[str, int] = {}
     for index, operation in enumerate(operations):
         origin = operation["node_id"]
         last = previous.get(origin)
-        if last is None and origin != node_id:
+        if last is None and origin != sender:
             _check_origin(origin, index)
         _check_clock(operation, index)
         for value in operation["fields"].values():
@@ -171,7 +179,6 @@ def parse(
                 "are consecutive",
             )
         previous[origin] = operation["seq"]
-    return operations
 
 
 def origins(operations: list[dict[str, Any]]) -> dict[str, int]:

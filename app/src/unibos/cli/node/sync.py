@@ -118,7 +118,7 @@ def serve(store: "SyncStore", identity: Identity, credential: str) -> None:
 
 @contextmanager
 def watching_peers(identity: Identity, credential: str, runner: "Runner") -> Iterator[None]:
-    """The peer watch (mDNS and the heartbeat, unibos.node.peers) beside the agent, in a
+    """The peer watch (mDNS, the heartbeat, the pulls: unibos.node.peers) beside the agent, in a
     thread of its own, while the agent runs; nothing when no mDNS interface is set."""
     from unibos.node.peers import watch  # noqa: PLC0415
 

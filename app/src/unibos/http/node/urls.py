@@ -18,6 +18,7 @@ urlpatterns = [
         name="record-document",
     ),
     path("api/peers/heartbeat", peers.heartbeat, name="peer-heartbeat"),
+    path("api/peers/operations", peers.operations, name="peer-operations"),
     path("api/conflicts", conflicts.conflicts, name="conflicts"),
     path("api/conflicts/<int:conflict_id>/resolve", conflicts.resolve, name="conflict-resolve"),
 ]

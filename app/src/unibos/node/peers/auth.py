@@ -2,9 +2,12 @@
 
 The caller sends its node token (`NodeToken`: the hub's, kept in the state directory so
 that it serves while the hub is away, until it expires); the peer verifies it against
-its cached JWKS only (`verify`), never asking the hub: peers talk while no hub answers.
-A token that does not verify, is no node's, or is another organization's is refused
-(`PeerRefused`), and each side logs a refusal once per peer (`RefusalLog`).
+its cached JWKS only (`verify`, `verify_node`), never asking the hub: peers talk while no
+hub answers. The peer answers with its own token as it holds it (`proof`), which the
+caller verifies the same way, so neither side takes the other's vector or operations on
+its word. A token that does not verify, is no node's, is another organization's or
+another node's than the one expected is refused (`PeerRefused`), and each side logs a
+refusal once per peer (`RefusalLog`).
 """
 
 import json
@@ -67,6 +70,32 @@ def verify(token: str, state: StateDir, identity: Identity) -> tokens.Claims:
     return claims
 
 
+def verify_node(token: str, node_id: str, state: StateDir, identity: Identity) -> tokens.Claims:
+    """`verify`, and the token is node `node_id`'s: the node the peer says it is (its
+    request) or the one this node found (an answer's proof)."""
+    claims = verify(token, state, identity)
+    if claims.subject_id != node_id:
+        raise PeerRefused(403, f"the token is node {claims.subject_id}'s")
+    return claims
+
+
+def held_token(state: StateDir) -> tuple[str, float]:
+    """This node's token as last issued, and when it expires (wall seconds); ("", 0.0)
+    when there is none."""
+    document = state.read_json(NODE_TOKEN) or {}
+    token, expires_at = document.get("token"), document.get("expires_at")
+    if not isinstance(token, str) or not isinstance(expires_at, int | float):
+        return "", 0.0
+    return token, float(expires_at)
+
+
+def proof(state: StateDir, clock: Callable[[], float] = time.time) -> str | None:
+    """This node's token, if it has not expired, to prove to a caller who answers: read
+    only, the node API never asks the hub (the sync agent renews it)."""
+    token, expires_at = held_token(state)
+    return token if token and expires_at > clock() else None
+
+
 class RefusalLog:
     """Logs a refusal once per peer: a peer retries every few seconds."""
 
@@ -103,18 +132,11 @@ class NodeToken:
     def get(self) -> str | None:
         """A token that has not expired, renewed first when near its end and the hub
         answers; None when there is none (then no peer accepts this node)."""
-        token, expires_at = self._cached()
+        token, expires_at = held_token(self.state)
         now = self.clock()
         if expires_at - now < RENEW_BEFORE_SECONDS and now >= self._next_try:
             token, expires_at = self._renew() or (token, expires_at)
         return token if token and expires_at > now else None
-
-    def _cached(self) -> tuple[str, float]:
-        document = self.state.read_json(NODE_TOKEN) or {}
-        token, expires_at = document.get("token"), document.get("expires_at")
-        if not isinstance(token, str) or not isinstance(expires_at, int | float):
-            return "", 0.0
-        return token, float(expires_at)
 
     def _renew(self) -> tuple[str, float] | None:
         try:

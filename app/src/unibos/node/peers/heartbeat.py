@@ -1,8 +1,10 @@
 """The heartbeat, caller's side: one authenticated call to a peer's node API.
 
 `POST /api/peers/heartbeat` (unibos.http.node.peers) with this node's hub-issued token;
-the peer answers who it is and its version vector, from which each side counts what the
-other lacks. A short timeout: a vanished peer must not hold the round of the others.
+the peer answers who it is, its version vector, from which each side counts what the
+other lacks, and its own token, the proof of who it is (the watch verifies it). A short
+timeout: a vanished peer must not hold the round of the others. `post` is the call
+itself, which the peer exchange (unibos.node.peers.exchange) makes too.
 """
 
 import http.client
@@ -33,16 +35,35 @@ def beat(
     *,
     timeout: float = TIMEOUT_SECONDS,
 ) -> dict[str, Any]:
-    """The peer's answer: {"node_id", "name", "organization", "version", "vector"}.
-    `host`, its mDNS name, is the request's Host (its API allows `.local` names).
+    """The peer's answer: {"node_id", "name", "organization", "version", "vector",
+    "proof"}. `host`, its mDNS name, is the request's Host (its API allows `.local` names).
 
     PeerRefused when it refuses this node (401/403, its reason), PeerUnreachable when it
     does not answer.
     """
+    hello = {"node_id": identity.node_id, "name": identity.name}
+    answer = post(address, port, host, PATH, token, document=hello, timeout=timeout)
+    if not _is_answer(answer):
+        raise PeerUnreachable("did not answer with a heartbeat")
+    return answer
+
+
+def post(
+    address: str,
+    port: int,
+    host: str,
+    path: str,
+    token: str,
+    *,
+    document: dict[str, Any],
+    timeout: float,
+) -> Any:
+    """One call of a peer's node API with this node's token: the JSON it answers.
+    PeerRefused on 401/403 (its reason), PeerUnreachable on anything else that fails."""
     netloc = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     request = urllib.request.Request(
-        f"http://{netloc}{PATH}",
-        data=json.dumps({"node_id": identity.node_id, "name": identity.name}).encode(),
+        f"http://{netloc}{path}",
+        data=json.dumps(document).encode(),
         headers={
             "Content-Type": "application/json",
             "Authorization": f"Bearer {token}",
@@ -52,7 +73,7 @@ def beat(
     )
     try:
         with _opener.open(request, timeout=timeout) as response:
-            answer = json.loads(response.read())
+            return json.loads(response.read())
     except HTTPError as error:
         if error.code in (401, 403):
             raise PeerRefused(error.code, _detail(error)) from None
@@ -60,9 +81,6 @@ def beat(
     except (URLError, OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", None) or error
         raise PeerUnreachable(str(reason) or type(error).__name__) from None
-    if not _is_answer(answer):
-        raise PeerUnreachable("did not answer with a heartbeat")
-    return answer
 
 
 def _detail(error: HTTPError) -> str:

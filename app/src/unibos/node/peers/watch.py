@@ -1,10 +1,15 @@
-"""The sync agent's peer watch: mDNS discovery and the heartbeat, in one thread.
+"""The sync agent's peer watch: mDNS discovery, the heartbeat and the pulls, in one thread.
 
 Every HEARTBEAT_SECONDS it beats each announced peer of this node's organization
 (a new announcement wakes it at once, so a peer is listed within about a second of
-announcing), records the answers in the table (unibos.node.peers.table), logs each
-transition once, and saves the table to the sync store, where `unibos peers` reads it.
-Idle it costs one small HTTP call per peer per beat and one SQLite transaction.
+announcing), verifies the proof each answer carries (the peer's node token), records the
+answers in the table (unibos.node.peers.table), logs each transition once, then pulls
+from every peer that is up and whose vector holds what this node lacks
+(unibos.node.peers.exchange), batch after batch while they come back full, into the
+store, which applies each operation once in origin order and queues it for the hub. At
+last it saves the table to the sync store, where `unibos peers` reads it. Idle it costs
+one small HTTP call per peer per beat and one SQLite transaction: no pull while the
+heartbeats' vectors show nothing lacking.
 """
 
 import logging
@@ -14,15 +19,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from unibos.node.peers import heartbeat
-from unibos.node.peers.auth import NodeToken, PeerRefused, RefusalLog
-from unibos.node.peers.table import HEARTBEAT_SECONDS, Announcement, Peer, PeerTable
+from unibos.node.peers import exchange, heartbeat
+from unibos.node.peers.auth import NodeToken, PeerRefused, RefusalLog, verify_node
+from unibos.node.peers.table import HEARTBEAT_SECONDS, UP, Announcement, Peer, PeerTable
 from unibos.node.state import Identity
 from unibos.node.sync.store import SyncStore
+from unibos.sync import delivery
 
 log = logging.getLogger("unibos.peers")
 
 Beat = Callable[[str, int, str, str, Identity], dict[str, Any]]
+# exchange.pull: address, port, host, token, identity, and the vector by keyword.
+Pull = Callable[..., dict[str, Any]]
 
 
 def named(peer: Announcement) -> str:
@@ -40,15 +48,19 @@ class PeerWatch:
         *,
         table: PeerTable | None = None,
         beat: Beat = heartbeat.beat,
+        pull: Pull = exchange.pull,
         interval: float = HEARTBEAT_SECONDS,
     ) -> None:
         """`discovery(on_announced, on_withdrawn)` makes the mDNS side (a Discovery, or
         a test's stand-in) with `start` and `stop`."""
         self.identity, self.store_path, self.token = identity, store_path, token
         self.table = table or PeerTable()
-        self.beat, self.interval = beat, interval
+        self.beat, self.pull, self.interval = beat, pull, interval
         self.discovery = discovery(self._announced, self._withdrawn)
         self.refusals = RefusalLog()
+        # A pull's answer refused: apart, so that the beat accepted between two pulls
+        # does not make each refusal news again.
+        self.refused_answers = RefusalLog()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -88,7 +100,8 @@ class PeerWatch:
             store.close()
 
     def round(self, store: SyncStore) -> None:
-        """Beat every announced peer once, then save the table."""
+        """Beat every announced peer once, pull from those holding what this node lacks,
+        then save the table."""
         token = self.token.get()
         if token is None and not self._no_token_logged:
             log.warning("no node token (the hub has not issued one lately): peers refuse it")
@@ -105,6 +118,9 @@ class PeerWatch:
                 log.info(
                     "peer %s (%s at %s) is %s", found.name, found.node_id, found.address, changed
                 )
+        if token is not None:
+            for peer in self._ahead(store.vector()):
+                self._pull(store, peer, token)
         with self._lock:
             rows = self.table.rows()
         # Nothing new (no peer at all, or none answering): no write, no fsync.
@@ -128,12 +144,84 @@ class PeerWatch:
         except heartbeat.PeerUnreachable as error:
             failure = str(error)
             return lambda: self.table.failed(node_id, failure)
-        if answer["node_id"] != node_id:
-            reason = f"it answered as node {answer['node_id']}"
+        try:
+            self._verify(answer, node_id)
+        except PeerRefused as refusal:
+            reason = refusal.reason
             self.refusals.refused(peer, reason)
             return lambda: self.table.refused(node_id, reason)
         self.refusals.forget(peer)
         return lambda: self.table.answered(node_id, answer["vector"])
+
+    def _verify(self, answer: dict[str, Any], node_id: str) -> None:
+        """The answer is the found node's: it says so, and its proof, a node token
+        verified against this node's cached JWKS, is that node's, of this organization."""
+        if answer["node_id"] != node_id:
+            raise PeerRefused(403, f"it answered as node {answer['node_id']}")
+        proof = answer.get("proof")
+        if not isinstance(proof, str) or not proof:
+            raise PeerRefused(403, "its answer carries no proof of who it is (a node token)")
+        try:
+            verify_node(proof, node_id, self.token.state, self.identity)
+        except PeerRefused as refusal:
+            raise PeerRefused(
+                refusal.status, f"its proof does not verify: {refusal.reason}"
+            ) from None
+
+    def _ahead(self, ours: delivery.Vector) -> list[Peer]:
+        """The peers up whose last vector holds operations this node lacks (its own
+        excepted: none but its log holds them)."""
+        with self._lock:
+            peers = [replace(peer) for peer in self.table.due() if peer.state == UP]
+        ahead = []
+        for peer in peers:
+            theirs = {
+                origin: seq
+                for origin, seq in (peer.vector or {}).items()
+                if origin != self.identity.node_id
+            }
+            if delivery.lacks(theirs, ours):
+                ahead.append(peer)
+        return ahead
+
+    def _pull(self, store: SyncStore, target: Peer, token: str) -> None:
+        """Take what `target` holds and this node lacks into the store, batch after batch
+        while they come back full and bring something."""
+        found = target.announcement
+        peer = named(found)
+        while True:
+            try:
+                answer = self.pull(
+                    found.address,
+                    found.port,
+                    found.host,
+                    token,
+                    self.identity,
+                    vector=store.vector(),
+                )
+            except heartbeat.PeerUnreachable:
+                # The heartbeat says whether it is gone; the next round asks again.
+                return
+            except PeerRefused as refusal:
+                self.refusals.refused(peer, f"it refuses this node: {refusal.reason}")
+                return
+            except exchange.MalformedAnswer as error:
+                self.refused_answers.refused(peer, f"its answer is refused: {error}")
+                return
+            try:
+                self._verify(answer, found.node_id)
+            except PeerRefused as refusal:
+                self.refused_answers.refused(peer, f"its answer is refused: {refusal.reason}")
+                return
+            self.refused_answers.forget(peer)
+            received = store.receive(answer["operations"])
+            with self._lock:
+                if found.node_id in self.table.peers:
+                    self.table.answered(found.node_id, answer["vector"])
+            if received:
+                log.info("took %d operations from peer %s", received, peer)
+            if not answer["more"] or not received:
+                return
 
     def _announced(self, announcement: Announcement) -> None:
         if announcement.organization != self.identity.organization_id:

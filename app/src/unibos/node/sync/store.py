@@ -302,18 +302,20 @@ class SyncStore:
             self._set("hlc", clock.last)
         return len(released)
 
-    def lacking(self, vector: delivery.Vector) -> list[dict[str, Any]]:
+    def lacking(self, vector: delivery.Vector, limit: int = -1) -> list[dict[str, Any]]:
         """What a peer at `vector` lacks of what this store holds, its own operations
-        and others', each origin's in seq order: what to send it."""
-        own = self.operations(vector.get(self.node_id, 0))
+        and others', each origin's in seq order: what to send it. At most `limit` (-1:
+        all), the first of them, so that each origin's are still the next it lacks."""
+        own = self.operations(vector.get(self.node_id, 0), limit)
+        others = -1 if limit < 0 else limit - len(own)
         # delivery.lacking's rule, in the query: only the rows the peer lacks leave
         # SQLite and are decoded, not every operation the store holds.
         rows = self.db.execute(
             "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
             "r.base FROM origins o JOIN received r ON r.origin = o.origin "
             "AND r.seq > coalesce(json_extract(?, '$.\"' || o.origin || '\"'), 0) "
-            "ORDER BY r.origin, r.seq",
-            (json.dumps(dict(vector)),),
+            "ORDER BY r.origin, r.seq LIMIT ?",
+            (json.dumps(dict(vector)), others),
         )
         return own + [_operation(row) for row in rows]
 
