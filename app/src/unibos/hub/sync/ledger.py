@@ -11,6 +11,7 @@ relay of what the origin or another node brought first, is harmless.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -127,26 +128,74 @@ def _write(organization_id: int, operations: list[dict[str, Any]]) -> int:
     if not operations:
         return 0
     records = _records(operations)
+    # Inserted first: a field folded again (unibos.sync.merge.fold) reads the record's
+    # operations back, this batch's among them, and holds them all from then on.
+    bulk.insert_operations(organization_id, operations)
     touched: dict[tuple[str, str], SyncRecord] = {}
-    conflicts: list[SyncConflict] = []
+    new: dict[tuple[str, str], list[SyncConflict]] = {}
+    folded: dict[tuple[str, str], frozenset[str]] = {}
+    histories: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for operation in operations:
         key = (operation["collection"], operation["record_id"])
         record = records.setdefault(
             key,
             SyncRecord(organization_id=organization_id, collection=key[0], record_id=key[1]),
         )
-        cells, found = merge.apply_fields(
-            merge.decode(record.cells), merge.operation_cells(operation)
+        applied = merge.apply_operation(
+            merge.decode(record.cells),
+            operation,
+            partial(_history, histories, key),
+            folded.get(key, frozenset()),
         )
-        record.cells = merge.encode(cells)
+        record.cells = merge.encode(applied.record)
         touched[key] = record
-        conflicts.extend(_conflict(organization_id, key, conflict) for conflict in found)
-    bulk.insert_operations(organization_id, operations)
+        folded[key] = folded.get(key, frozenset()) | applied.folded
+        found = [_conflict(organization_id, key, conflict) for conflict in applied.conflicts]
+        # A folded field's conflicts are all it has: those of earlier steps too.
+        pending = [c for c in new.get(key, []) if c.field not in applied.folded]
+        new[key] = pending + _refound(key, applied.folded, found)
     # One INSERT ... ON CONFLICT DO UPDATE for new and changed records alike: far
     # cheaper than an UPDATE per record, or bulk_update's CASE over a thousand ids.
     bulk.upsert_records(organization_id, list(touched.values()), timezone.now())
-    SyncConflict.objects.bulk_create(conflicts)
-    return len(conflicts)
+    created = SyncConflict.objects.bulk_create(
+        [conflict for conflicts in new.values() for conflict in conflicts]
+    )
+    return len(created)
+
+
+def _history(
+    histories: dict[tuple[str, str], list[dict[str, Any]]], key: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """Every operation of the record the hub holds, read once per batch (the batch's
+    are in already)."""
+    if key not in histories:
+        histories[key] = [
+            wire(operation)
+            for operation in SyncOperation.objects.filter(collection=key[0], record_id=key[1])
+        ]
+    return histories[key]
+
+
+def _refound(
+    key: tuple[str, str], fields: frozenset[str], found: list[SyncConflict]
+) -> list[SyncConflict]:
+    """Of `found`, the new conflicts of the fields merged a step, and the conflicts of
+    the folded `fields` made the ones the fold found: an unresolved one it no longer
+    finds is deleted, a resolved one stays (a person settled it), one found again is
+    kept as it is. The new ones, to create."""
+    stepped = [conflict for conflict in found if conflict.field not in fields]
+    if not fields:
+        return stepped
+    held = list(SyncConflict.objects.filter(collection=key[0], record_id=key[1], field__in=fields))
+    wanted = {_key(conflict): conflict for conflict in found if conflict.field in fields}
+    stale = [c.pk for c in held if _key(c) not in wanted and c.resolved_at is None]
+    SyncConflict.objects.filter(pk__in=stale).delete()
+    kept = {_key(conflict) for conflict in held}
+    return stepped + [conflict for k, conflict in wanted.items() if k not in kept]
+
+
+def _key(conflict: SyncConflict) -> str:
+    return merge.conflict_key(conflict.field, conflict.winner, conflict.loser)
 
 
 def _records(operations: Iterable[dict[str, Any]]) -> dict[tuple[str, str], SyncRecord]:
