@@ -8,6 +8,7 @@ text, edits of one text by several nodes meeting in any order.
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,14 +83,16 @@ class Replica:
             self.log.append(operation)
             record_id = operation["record_id"]
             applied = merge.apply_operation(
-                self.records.get(record_id, {}),
-                operation,
-                lambda: [held for held in self.log if held["record_id"] == record_id],  # noqa: B023
+                self.records.get(record_id, {}), operation, partial(self.history, record_id)
             )
             self.records[record_id] = applied.record
             self.conflicts[record_id] = conflicts_after(
                 self.conflicts.get(record_id, set()), applied
             )
+
+    def history(self, record_id: str) -> list[dict]:
+        """The record's operations held here, as the store reads them back to fold."""
+        return [operation for operation in self.log if operation["record_id"] == record_id]
 
 
 write = st.tuples(
