@@ -1,10 +1,14 @@
 """The replay of a drawn interleaving for the property tests of passing operations on
 (the pure replicas' and the node stores'): writes, sends of any of what a sender holds
 (by position, modulo how many: any, in any order, some twice) and deliveries of what is
-in flight, duplicated and reordered; at the end everything still in flight arrives."""
+in flight, duplicated and reordered; at the end everything still in flight arrives.
+And the text edits they draw, and the conflicts a replica holds."""
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from unibos.sync import merge
 
 
 def replay(
@@ -33,3 +37,25 @@ def replay(
             receive(receiver, operations)
     for receiver, operations in in_flight:
         receive(receiver, operations)
+
+
+TEXT = "a\nb\nc\nd\n"
+
+
+def edited(text: str | None, node_id: str, where: int) -> str:
+    """`text` (TEXT if none yet) with line `where` (modulo how many) rewritten by
+    `node_id`: edits of one text by several nodes, of the same lines or not."""
+    lines = (text if isinstance(text, str) else TEXT).splitlines(keepends=True) or [""]
+    lines[where % len(lines)] = f"{node_id[-1]}{where}\n"
+    return "".join(lines)
+
+
+def conflicts_after(held: set[str], applied: merge.Applied) -> set[str]:
+    """A replica's conflicts (by merge.conflict_key) once it applied an operation: the
+    new ones of the fields merged a step added, those of the fields folded again
+    replaced, as the stores do (no one resolves any here)."""
+    kept = {key for key in held if json.loads(key)[0] not in applied.folded}
+    return kept | {
+        merge.conflict_key(c.field, merge.side(c.winner), merge.side(c.loser))
+        for c in applied.conflicts
+    }

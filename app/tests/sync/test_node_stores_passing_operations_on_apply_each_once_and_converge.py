@@ -1,12 +1,12 @@
 """Node stores (real SQLite files) that pass each other's operations on, in any
 interleaving, duplicated and reordered on the way, hold each operation once, each
-origin's in order, and end with the same records: the store's receive and lacking are
-the delivery the pure property test checks (test_replicas_passing_operations_on_...),
-with the store's own writes, clock and merge.
-
-Text fields are left out for the reason that test gives.
+origin's in order, and end with the same records and the same conflicts: the store's
+receive and lacking are the delivery the pure property test checks
+(test_replicas_passing_operations_on_...), with the store's own writes, clock, merge and
+folds of a record again (three-way text edited on several nodes among them).
 """
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from unibos.node.sync.store import SyncStore
 from unibos.sync import documents
 
-from tests.sync.interleavings import replay
+from tests.sync.interleavings import TEXT, edited, replay
 
 NODES = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(3)]
 
@@ -23,7 +23,7 @@ write = st.tuples(
     st.just("write"),
     st.integers(0, 2),
     st.sampled_from(("r0", "r1")),
-    st.sampled_from(("count", "count", "doc", "delete")),
+    st.sampled_from(("count", "doc", "text", "text", "delete")),
     st.integers(0, 5),
 )
 # Which of what the sender holds go, by position (modulo how many): any, in any order,
@@ -39,6 +39,9 @@ def written(store: SyncStore, record_id: str, what: str, where: int) -> None:
         store.delete("notes", record_id)
     elif what == "count":
         store.put("notes", record_id, {"count": where})
+    elif what == "text":
+        current = (store.get("notes", record_id) or {}).get("body")
+        store.put("notes", record_id, {"body": edited(current, store.node_id, where)})
     else:
         current = (store.get("notes", record_id) or {}).get("doc")
         length = len(documents.text(current)) if current else 0
@@ -49,6 +52,22 @@ def written(store: SyncStore, record_id: str, what: str, where: int) -> None:
 
 def held(store: SyncStore) -> list[tuple[str, int]]:
     return [(operation["node_id"], operation["seq"]) for operation in store.lacking({})]
+
+
+def share_a_text(stores: list[SyncStore]) -> None:
+    """Every store starts holding the same text in each record: the drawn edits of it
+    are then edits of one version, which merge, or not, line by line."""
+    for record_id in ("r0", "r1"):
+        stores[0].put("notes", record_id, {"body": TEXT})
+    for store in stores[1:]:
+        store.receive(stores[0].lacking({}))
+
+
+def conflicts(store: SyncStore) -> list[str]:
+    return sorted(
+        json.dumps([c["record_id"], c["field"], c["winner"], c["loser"]], sort_keys=True)
+        for c in store.conflicts()
+    )
 
 
 def marks(store: SyncStore) -> dict[str, int]:
@@ -62,6 +81,7 @@ def test_every_store_holds_each_operation_once_in_origin_order_and_all_end_equal
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as d:
         stores = [SyncStore(Path(d) / node_id / "sync.sqlite3", node_id) for node_id in NODES]
         try:
+            share_a_text(stores)
             replay(
                 steps,
                 stores,
@@ -85,6 +105,7 @@ def test_every_store_holds_each_operation_once_in_origin_order_and_all_end_equal
                     assert seqs == list(range(1, mark + 1)), f"{origin}: not a prefix"
                 assert marks(store) == marks(stores[0])
                 assert store.records("notes") == stores[0].records("notes")
+                assert conflicts(store) == conflicts(stores[0])
         finally:
             for store in stores:
                 store.close()

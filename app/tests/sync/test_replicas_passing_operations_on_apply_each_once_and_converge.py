@@ -1,24 +1,21 @@
 """Replicas that pass each other's operations on, in any interleaving, duplicated and
 reordered on the way, apply each operation once and in its origin's order, and end
-holding the same records under the hub's merge (unibos.sync.merge): per-field
-last-writer-wins, deletes and CRDT documents.
-
-Not three-way text: the merge is not order-independent there, whoever delivers. Node
-1 edits line 1 of a text twice, node 0 (later by HLC) edits line 3 of the text both
-started from; a replica that meets node 0's edit before node 1's second one merges the
-lines, one that meets it after keeps node 0's text alone. It happens through the hub
-today (a node applies its own writes before it pulls the others'), so it is the
-merge's to fix, not delivery's.
+holding the same records and the same conflicts under the hub's merge
+(unibos.sync.merge): per-field last-writer-wins, deletes, CRDT documents and three-way
+text, edits of one text by several nodes meeting in any order.
 """
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from unibos.sync import delivery, documents, merge
 from unibos.sync.hlc import Clock, Timestamp
 
-from tests.sync.interleavings import replay
+from tests.sync.interleavings import conflicts_after, edited, replay
 
 RECORDS = ("r0", "r1")
 
@@ -29,16 +26,21 @@ class Replica:
     (unibos.node.sync.store), what it receives goes through an Intake."""
 
     node_id: str
+    # A wall clock stopped at 0 (the order of the clocks is the counters', causal
+    # through `observe`), or one time that every replica's clock reads, moving on at
+    # each reading (a later write anywhere is later by HLC, as in real life when
+    # clocks agree): the same on every run of an example either way.
+    wall: Callable[[], int] = lambda: 0
     clock: Clock = field(init=False)
     intake: delivery.Intake = field(default_factory=delivery.Intake)
     # Every operation applied here, own and relayed, in the order applied.
     log: list[dict] = field(default_factory=list)
     records: dict[str, merge.Record] = field(default_factory=dict)
+    # The conflicts of each record, by conflict_key.
+    conflicts: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # A wall clock stopped at 0: the order of the clocks is the counters', causal
-        # through `observe`, and the same on every run of an example.
-        self.clock = Clock(self.node_id, wall=lambda: 0)
+        self.clock = Clock(self.node_id, wall=self.wall)
 
     def write(self, record_id: str, what: str, where: int) -> None:
         cells = self.records.get(record_id, {})
@@ -48,6 +50,12 @@ class Replica:
         elif what == "count":
             # A number, not a string: a string would be merged as text.
             fields = {"count": where}
+        elif what == "text":
+            fields = {
+                "body": edited(
+                    cells["body"].value if "body" in cells else None, self.node_id, where
+                )
+            }
         else:
             current = cells["doc"].value if "doc" in cells else None
             length = len(documents.text(current)) if current else 0
@@ -72,18 +80,26 @@ class Replica:
     def receive(self, operations: list[dict]) -> None:
         for operation in self.intake.receive(operations):
             self.clock.observe(Timestamp.parse(operation["hlc"]))
-            record = self.records.get(operation["record_id"], {})
-            self.records[operation["record_id"]], _ = merge.apply_fields(
-                record, merge.operation_cells(operation)
-            )
             self.log.append(operation)
+            record_id = operation["record_id"]
+            applied = merge.apply_operation(
+                self.records.get(record_id, {}), operation, partial(self.history, record_id)
+            )
+            self.records[record_id] = applied.record
+            self.conflicts[record_id] = conflicts_after(
+                self.conflicts.get(record_id, set()), applied
+            )
+
+    def history(self, record_id: str) -> list[dict]:
+        """The record's operations held here, as the store reads them back to fold."""
+        return [operation for operation in self.log if operation["record_id"] == record_id]
 
 
 write = st.tuples(
     st.just("write"),
     st.integers(0, 3),
     st.sampled_from(RECORDS),
-    st.sampled_from(("count", "count", "doc", "delete")),
+    st.sampled_from(("count", "count", "doc", "text", "text", "delete")),
     st.integers(0, 5),
 )
 # Which of the sender's operations go, by position in its log (modulo its length): any
@@ -96,8 +112,10 @@ send = st.tuples(
 deliver = st.tuples(st.just("deliver"), st.integers(0, 30), st.booleans())
 
 
-def run(count: int, steps: list[tuple]) -> list[Replica]:
-    replicas = [Replica(f"00000000-0000-4000-8000-00000000000{n}") for n in range(count)]
+def run(count: int, steps: list[tuple], shared_time: bool) -> list[Replica]:
+    moments = itertools.count()
+    wall = (lambda: next(moments)) if shared_time else (lambda: 0)
+    replicas = [Replica(f"00000000-0000-4000-8000-00000000000{n}", wall) for n in range(count)]
     replay(
         steps,
         replicas,
@@ -118,9 +136,15 @@ def run(count: int, steps: list[tuple]) -> list[Replica]:
 
 
 @settings(max_examples=300)
-@given(st.integers(2, 4), st.lists(st.one_of(write, send, deliver), min_size=20, max_size=60))
-def test_every_replica_applies_each_operation_once_in_origin_order_and_all_end_equal(count, steps):
-    replicas = run(count, steps)
+@given(
+    st.integers(2, 4),
+    st.lists(st.one_of(write, send, deliver), min_size=20, max_size=60),
+    st.booleans(),
+)
+def test_every_replica_applies_each_operation_once_in_origin_order_and_all_end_equal(
+    count, steps, shared_time
+):
+    replicas = run(count, steps, shared_time)
 
     written = {delivery.key(op) for replica in replicas for op in replica.log}
     for replica in replicas:
@@ -136,3 +160,8 @@ def test_every_replica_applies_each_operation_once_in_origin_order_and_all_end_e
         assert {
             record_id: merge.encode(record) for record_id, record in replica.records.items()
         } == {record_id: merge.encode(record) for record_id, record in first.records.items()}
+        assert _held(replica.conflicts) == _held(first.conflicts)
+
+
+def _held(conflicts: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {record_id: found for record_id, found in conflicts.items() if found}

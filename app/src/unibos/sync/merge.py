@@ -7,10 +7,22 @@ wins a field on every replica whatever the order operations arrive in. Two write
 that had not seen each other are a conflict: the loser is kept in a Conflict, unless
 both are text from the same base that merge cleanly line by line. A document field
 (unibos.sync.documents) is never a conflict: both sides' edits are joined.
+
+Merging two cells at a time is not enough for text: which edits merge depends on the
+order they meet in (a text edited twice on one node merges with another node's edit of
+the first version only if that edit comes between the two). So a record is defined as
+the fold of all the operations a replica holds, in HLC order (`fold`), and its
+conflicts as the ones that fold finds: a function of the set, not of the order of
+arrival. A replica applies a write newer than the field it writes as one more step of
+the fold; a field written late, or whose step is a text conflict (the fold may merge it
+with an earlier version, which a cell does not remember), it folds again from the
+operations it keeps (`apply_operation`). Documents join in any order, so they are never
+folded again.
 """
 
 import difflib
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +109,115 @@ def apply_fields(record: Record, writes: Record) -> tuple[Record, list[Conflict]
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
+
+
+@dataclass(frozen=True)
+class Applied:
+    record: Record
+    # The new conflicts of the fields merged a step, and all those of the fields folded.
+    conflicts: list[Conflict]
+    folded: frozenset[str]
+
+
+def apply_operation(
+    record: Record,
+    operation: dict[str, Any],
+    history: Callable[[], Iterable[dict[str, Any]]],
+    done: frozenset[str] = frozenset(),
+) -> Applied:
+    """`record` with `operation` applied, `history()` being every operation of the record
+    the replica holds, this one included: read only when a field is folded again.
+    Fields in `done` are left as they are: folded already from a history that held
+    this operation."""
+    writes = {
+        field: cell for field, cell in operation_cells(operation).items() if field not in done
+    }
+    late = {field for field, cell in writes.items() if _late(record.get(field), cell)}
+    merged, found = apply_fields(
+        record, {field: cell for field, cell in writes.items() if field not in late}
+    )
+    folded = frozenset(late | {conflict.field for conflict in found if _textual(conflict)})
+    if not folded:
+        return Applied(merged, found, folded)
+    refolded, refound = fold(history(), folded)
+    merged.update(refolded)
+    stepped = [conflict for conflict in found if conflict.field not in folded]
+    return Applied(merged, stepped + refound, folded)
+
+
+def _late(current: Cell | None, incoming: Cell) -> bool:
+    """Whether the field is newer than the write: the write is not the fold's next
+    step. Two documents are joined, in any order."""
+    return current is not None and current.hlc > incoming.hlc and not _documents(current, incoming)
+
+
+def _textual(conflict: Conflict) -> bool:
+    """A conflict the fold might merge away: text over text edited from another text."""
+    return all(
+        isinstance(text, str)
+        for text in (conflict.winner.value, conflict.loser.value, conflict.winner.base)
+    )
+
+
+def fold(
+    operations: Iterable[dict[str, Any]], fields: Iterable[str] | None = None
+) -> tuple[Record, list[Conflict]]:
+    """The record the operations make applied in HLC order, and its conflicts; only
+    `fields` of it if given.
+
+    Where a text conflict would keep the later edit alone, the fold merges it from its
+    own base if the field's text descends from that base (an edit of a version the other
+    side has since edited again merges with the other side's latest text).
+    """
+    record: Record = {}
+    # The texts each field's value descends from, as far as the fold knows.
+    ancestry: dict[str, set[str]] = {}
+    conflicts = []
+    wanted = None if fields is None else set(fields)
+    for operation in _in_hlc_order(operations):
+        for field, cell in operation_cells(operation).items():
+            if wanted is not None and field not in wanted:
+                continue
+            merged, conflict = _step(field, record.get(field), cell, ancestry.get(field, set()))
+            record[field] = merged
+            if conflict is not None:
+                conflicts.append(conflict)
+                # The value is the winner's alone now, which descends from its base
+                # and from what the fold has not seen, not from the loser's texts.
+                ancestry[field] = set()
+            ancestry.setdefault(field, set()).update(
+                text for text in (cell.base, cell.value, merged.value) if isinstance(text, str)
+            )
+    return record, conflicts
+
+
+def _in_hlc_order(operations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each operation once (its HLC names it), oldest first: the HLC string ends with the
+    writer's node id, so its order is (HLC, node id)."""
+    return sorted(
+        {operation["hlc"]: operation for operation in operations}.values(),
+        key=lambda operation: operation["hlc"],
+    )
+
+
+def _step(
+    field: str, current: Cell | None, incoming: Cell, ancestry: set[str]
+) -> tuple[Cell, Conflict | None]:
+    """One step of the fold: `incoming` is the newest write so far."""
+    if current is None:
+        return incoming, None
+    merged, conflict = merge_cell(field, current, incoming)
+    if conflict is not None and _textual(conflict) and incoming.base in ancestry:
+        rebased = merge_text(incoming.base, current.value, incoming.value)
+        if rebased is not None:
+            return Cell(rebased, incoming.hlc, incoming.base), None
+    return merged, conflict
+
+
+def conflict_key(field: str, winner: dict[str, Any], loser: dict[str, Any]) -> str:
+    """What tells one conflict from another (its sides as `side` gives them): a fold that
+    finds it again finds the same conflict, not a new one."""
+    return json.dumps([field, winner, loser], sort_keys=True)
 
 
 def operation_cells(operation: dict[str, Any]) -> Record:

@@ -11,6 +11,7 @@ relay of what the origin or another node brought first, is harmless.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -127,39 +128,134 @@ def _write(organization_id: int, operations: list[dict[str, Any]]) -> int:
     if not operations:
         return 0
     records = _records(operations)
+    # Inserted first: a field folded again (unibos.sync.merge.fold) reads the record's
+    # operations back, this batch's among them, and holds them all from then on.
+    bulk.insert_operations(organization_id, operations)
+    folds = _Folds.reading(_late(records, operations))
     touched: dict[tuple[str, str], SyncRecord] = {}
-    conflicts: list[SyncConflict] = []
+    new: dict[tuple[str, str], list[SyncConflict]] = {}
+    folded: dict[tuple[str, str], frozenset[str]] = {}
     for operation in operations:
         key = (operation["collection"], operation["record_id"])
         record = records.setdefault(
             key,
             SyncRecord(organization_id=organization_id, collection=key[0], record_id=key[1]),
         )
-        cells, found = merge.apply_fields(
-            merge.decode(record.cells), merge.operation_cells(operation)
+        applied = merge.apply_operation(
+            merge.decode(record.cells),
+            operation,
+            partial(folds.history, key),
+            folded.get(key, frozenset()),
         )
-        record.cells = merge.encode(cells)
+        record.cells = merge.encode(applied.record)
         touched[key] = record
-        conflicts.extend(_conflict(organization_id, key, conflict) for conflict in found)
-    bulk.insert_operations(organization_id, operations)
+        folded[key] = folded.get(key, frozenset()) | applied.folded
+        found = [_conflict(organization_id, key, conflict) for conflict in applied.conflicts]
+        # A folded field's conflicts are all it has: those of earlier steps too.
+        pending = [c for c in new.get(key, []) if c.field not in applied.folded]
+        new[key] = pending + folds.refound(key, applied.folded, found)
     # One INSERT ... ON CONFLICT DO UPDATE for new and changed records alike: far
     # cheaper than an UPDATE per record, or bulk_update's CASE over a thousand ids.
     bulk.upsert_records(organization_id, list(touched.values()), timezone.now())
-    SyncConflict.objects.bulk_create(conflicts)
-    return len(conflicts)
+    SyncConflict.objects.filter(pk__in=folds.stale).delete()
+    created = SyncConflict.objects.bulk_create(
+        [conflict for conflicts in new.values() for conflict in conflicts]
+    )
+    return len(created)
+
+
+def _late(
+    records: dict[tuple[str, str], SyncRecord], operations: list[dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """The records an operation of the batch reaches late: older than what the record,
+    or the batch before it, wrote to a field it writes. They are the ones folded again
+    (and those whose text conflicts), so their reads are done for all at once."""
+    newest: dict[tuple[str, str, str], str] = {}
+    late = set()
+    for operation in operations:
+        key = (operation["collection"], operation["record_id"])
+        cells = records[key].cells if key in records else {}
+        for field in (merge.DELETED, *operation["fields"]):
+            seen = newest.get((*key, field)) or (cells[field][1] if field in cells else "")
+            if seen > operation["hlc"]:
+                late.add(key)
+            newest[(*key, field)] = max(seen, operation["hlc"])
+    return late
+
+
+@dataclass
+class _Folds:
+    """What folding fields again in one batch reads, once per record, and deletes."""
+
+    histories: dict[tuple[str, str], list[dict[str, Any]]]
+    conflicts: dict[tuple[str, str], list[SyncConflict]]
+    # The unresolved conflicts a fold no longer finds.
+    stale: list[int]
+
+    @classmethod
+    def reading(cls, keys: set[tuple[str, str]]) -> "_Folds":
+        """With the operations and conflicts of the records `keys` read, in one query each."""
+        folds = cls({key: [] for key in keys}, {key: [] for key in keys}, [])
+        if keys:
+            condition = _matching(keys)
+            for operation in SyncOperation.objects.filter(condition):
+                folds.histories[(operation.collection, operation.record_id)].append(wire(operation))
+            for conflict in SyncConflict.objects.filter(condition):
+                folds.conflicts[(conflict.collection, conflict.record_id)].append(conflict)
+        return folds
+
+    def history(self, key: tuple[str, str]) -> list[dict[str, Any]]:
+        """Every operation of the record the hub holds (the batch's are in already)."""
+        if key not in self.histories:
+            self.histories[key] = [
+                wire(operation)
+                for operation in SyncOperation.objects.filter(collection=key[0], record_id=key[1])
+            ]
+        return self.histories[key]
+
+    def refound(
+        self, key: tuple[str, str], fields: frozenset[str], found: list[SyncConflict]
+    ) -> list[SyncConflict]:
+        """Of `found`, the new conflicts of the fields merged a step, and the conflicts
+        of the folded `fields` made the ones the fold found: an unresolved one it no
+        longer finds is stale, a resolved one stays (a person settled it), one found
+        again is kept as it is. The new ones, to create. A field is folded at most once
+        a batch, so what was read of the record's conflicts still holds for it."""
+        stepped = [conflict for conflict in found if conflict.field not in fields]
+        if not fields:
+            return stepped
+        if key not in self.conflicts:
+            self.conflicts[key] = list(
+                SyncConflict.objects.filter(collection=key[0], record_id=key[1])
+            )
+        held = [conflict for conflict in self.conflicts[key] if conflict.field in fields]
+        wanted = {_key(conflict): conflict for conflict in found if conflict.field in fields}
+        self.stale += [c.pk for c in held if _key(c) not in wanted and c.resolved_at is None]
+        kept = {_key(conflict) for conflict in held}
+        return stepped + [conflict for k, conflict in wanted.items() if k not in kept]
+
+
+def _key(conflict: SyncConflict) -> str:
+    return merge.conflict_key(conflict.field, conflict.winner, conflict.loser)
+
+
+def _matching(keys: Iterable[tuple[str, str]]) -> Q:
+    """Rows of the records `keys` (collection, record id)."""
+    by_collection: dict[str, set[str]] = {}
+    for collection, record_id in keys:
+        by_collection.setdefault(collection, set()).add(record_id)
+    condition = Q()
+    for collection, record_ids in by_collection.items():
+        condition |= Q(collection=collection, record_id__in=record_ids)
+    return condition
 
 
 def _records(operations: Iterable[dict[str, Any]]) -> dict[tuple[str, str], SyncRecord]:
     """The records the operations touch, locked, in one query."""
-    by_collection: dict[str, set[str]] = {}
-    for operation in operations:
-        by_collection.setdefault(operation["collection"], set()).add(operation["record_id"])
-    condition = Q()
-    for collection, record_ids in by_collection.items():
-        condition |= Q(collection=collection, record_id__in=record_ids)
+    keys = {(operation["collection"], operation["record_id"]) for operation in operations}
     return {
         (record.collection, record.record_id): record
-        for record in SyncRecord.objects.select_for_update().filter(condition)
+        for record in SyncRecord.objects.select_for_update().filter(_matching(keys))
     }
 
 

@@ -22,7 +22,13 @@ class SyncOperation(TenantModel):
         constraints = (
             models.UniqueConstraint(fields=("node_id", "seq"), name="sync_operation_once"),
         )
-        indexes = (models.Index(fields=("organization", "id")),)
+        indexes = (
+            models.Index(fields=("organization", "id")),
+            # A record's operations, read back to fold it again (unibos.sync.merge.fold).
+            models.Index(
+                fields=("organization", "collection", "record_id"), name="sync_operation_record"
+            ),
+        )
 
 
 class SyncRecord(TenantModel):

@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS received (
     origin TEXT NOT NULL, seq INTEGER NOT NULL, hlc TEXT NOT NULL, collection TEXT NOT NULL,
     record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
     PRIMARY KEY (origin, seq));
+-- The hub's own writes (a conflict resolved there): no origin, but part of the records.
+CREATE TABLE IF NOT EXISTS hub_writes (
+    hlc TEXT PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
+    kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS origins (
     origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL,
     refused_by_hub INTEGER NOT NULL DEFAULT 0);
@@ -53,6 +57,11 @@ CREATE TABLE IF NOT EXISTS conflicts (
     id INTEGER PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
     field TEXT NOT NULL, winner TEXT NOT NULL, loser TEXT NOT NULL, created_at TEXT NOT NULL,
     resolved_at TEXT, resolution TEXT);
+-- A record is folded again from every operation it holds (unibos.sync.merge.fold).
+CREATE INDEX IF NOT EXISTS oplog_record ON oplog (collection, record_id);
+CREATE INDEX IF NOT EXISTS received_record ON received (collection, record_id);
+CREATE INDEX IF NOT EXISTS hub_writes_record ON hub_writes (collection, record_id);
+CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (collection, record_id);
 """
 
 
@@ -180,7 +189,7 @@ class SyncStore:
                 json.dumps(operation["base"]),
             ),
         )
-        self._merge(operation)
+        self._merge(operation, {})
         self._set("seq", operation["seq"])
         self._set("hlc", clock.last)
         return operation
@@ -250,7 +259,7 @@ class SyncStore:
         """
         with self.transaction():
             clock = self.clock()
-            conflicts = 0
+            fresh = []
             origins = self._origins()
             for operation in operations:
                 origin, seq = operation["node_id"], operation["seq"]
@@ -261,9 +270,9 @@ class SyncStore:
                     origins[origin] = (max(held, seq), max(at_hub, seq))
                     if seq <= held:
                         continue
-                    self._keep(operation)
                 clock.observe(Timestamp.parse(operation["hlc"]))
-                conflicts += self._merge(operation)
+                fresh.append(operation)
+            conflicts = self._apply(fresh)
             self._save_origins(origins)
             self._set("hlc", clock.last)
             self._set("checkpoint", cursor)
@@ -294,8 +303,7 @@ class SyncStore:
             clock = self.clock()
             for operation in released:
                 clock.observe(Timestamp.parse(operation["hlc"]))
-                self._merge(operation)
-                self._keep(operation)
+            self._apply(released)
             for origin, held in intake.vector.items():
                 origins[origin] = (held, origins.get(origin, (0, 0))[1])
             self._save_origins(origins)
@@ -355,7 +363,30 @@ class SyncStore:
             [(origin, held, at_hub) for origin, (held, at_hub) in origins.items()],
         )
 
+    def _apply(self, operations: list[dict[str, Any]]) -> int:
+        """Keep others' operations and merge them, in the caller's transaction; the
+        number of new conflicts. All are kept first: a field folded again then folds
+        every one of them, and the rest of its writes here are already in."""
+        for operation in operations:
+            self._keep(operation)
+        folded: dict[tuple[str, str], frozenset[str]] = {}
+        return sum(self._merge(operation, folded) for operation in operations)
+
     def _keep(self, operation: dict[str, Any]) -> None:
+        if operation["node_id"] is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO hub_writes (hlc, collection, record_id, kind, fields, "
+                "base) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    operation["hlc"],
+                    operation["collection"],
+                    operation["record_id"],
+                    operation["kind"],
+                    json.dumps(operation["fields"]),
+                    json.dumps(operation["base"]),
+                ),
+            )
+            return
         self.db.execute(
             "INSERT INTO received "
             "(origin, seq, hlc, collection, record_id, kind, fields, base) "
@@ -372,16 +403,82 @@ class SyncStore:
             ),
         )
 
-    def _merge(self, operation: dict[str, Any]) -> int:
-        collection, record_id = operation["collection"], operation["record_id"]
-        cells, found = merge.apply_fields(
-            self._record(collection, record_id), merge.operation_cells(operation)
+    def _merge(
+        self, operation: dict[str, Any], folded: dict[tuple[str, str], frozenset[str]]
+    ) -> int:
+        """Merge one operation this store holds already into its record; the number of
+        new conflicts. `folded`: the fields of each record folded again in this
+        transaction, from every operation kept so far."""
+        key = collection, record_id = operation["collection"], operation["record_id"]
+        applied = merge.apply_operation(
+            self._record(collection, record_id),
+            operation,
+            lambda: self._history(collection, record_id),
+            folded.get(key, frozenset()),
         )
         self.db.execute(
             "INSERT INTO records (collection, record_id, cells) VALUES (?, ?, ?) "
             "ON CONFLICT (collection, record_id) DO UPDATE SET cells = excluded.cells",
-            (collection, record_id, json.dumps(merge.encode(cells))),
+            (collection, record_id, json.dumps(merge.encode(applied.record))),
         )
+        folded[key] = folded.get(key, frozenset()) | applied.folded
+        stepped = [c for c in applied.conflicts if c.field not in applied.folded]
+        refound = [c for c in applied.conflicts if c.field in applied.folded]
+        return self._add_conflicts(collection, record_id, stepped) + self._replace_conflicts(
+            collection, record_id, applied.folded, refound
+        )
+
+    def _history(self, collection: str, record_id: str) -> list[dict[str, Any]]:
+        """Every operation of the record this store holds: its own, others', the hub's."""
+        own = self.db.execute(
+            "SELECT ?, seq, hlc, collection, record_id, kind, fields, base FROM oplog "
+            "WHERE collection = ? AND record_id = ?",
+            (self.node_id, collection, record_id),
+        )
+        others = self.db.execute(
+            "SELECT origin, seq, hlc, collection, record_id, kind, fields, base FROM received "
+            "WHERE collection = ? AND record_id = ? UNION ALL "
+            "SELECT NULL, NULL, hlc, collection, record_id, kind, fields, base FROM hub_writes "
+            "WHERE collection = ? AND record_id = ?",
+            (collection, record_id, collection, record_id),
+        )
+        return [_operation(row) for row in [*own, *others]]
+
+    def _replace_conflicts(
+        self, collection: str, record_id: str, fields: frozenset[str], found: list[merge.Conflict]
+    ) -> int:
+        """Make the conflicts of the record's `fields` the ones a fold found: an
+        unresolved one it no longer finds goes, a resolved one stays (a person settled
+        it), one found again is kept as it is; the number of new ones."""
+        if not fields:
+            return 0
+        rows = [
+            row
+            for row in self.db.execute(
+                "SELECT id, field, winner, loser, resolved_at FROM conflicts "
+                "WHERE collection = ? AND record_id = ?",
+                (collection, record_id),
+            )
+            if row[1] in fields
+        ]
+        wanted = {_key(conflict): conflict for conflict in found}
+        held = [
+            (identifier, merge.conflict_key(field, json.loads(winner), json.loads(loser)), resolved)
+            for identifier, field, winner, loser, resolved in rows
+        ]
+        self.db.executemany(
+            "DELETE FROM conflicts WHERE id = ?",
+            [
+                (identifier,)
+                for identifier, key, resolved in held
+                if key not in wanted and resolved is None
+            ],
+        )
+        kept = {key for _, key, _ in held}
+        new = [conflict for key, conflict in wanted.items() if key not in kept]
+        return self._add_conflicts(collection, record_id, new)
+
+    def _add_conflicts(self, collection: str, record_id: str, found: list[merge.Conflict]) -> int:
         self.db.executemany(
             "INSERT INTO conflicts (collection, record_id, field, winner, loser, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -513,6 +610,12 @@ def _operation(row: tuple) -> dict[str, Any]:
         "fields": json.loads(fields),
         "base": json.loads(base),
     }
+
+
+def _key(conflict: merge.Conflict) -> str:
+    return merge.conflict_key(
+        conflict.field, merge.side(conflict.winner), merge.side(conflict.loser)
+    )
 
 
 def _conflict(row: tuple) -> dict[str, Any]:
