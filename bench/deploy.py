@@ -198,8 +198,9 @@ def pi_inventory(bundle: Path) -> dict:
     scenario = yaml.safe_load(PI_SCENARIO.read_text())
     group_vars = scenario["provisioner"]["inventory"]["group_vars"]
     connection = scenario["provisioner"]["connection_options"]
-    # The scenario's hub (hub.py) and the bundle its prepare built are not the bench's.
-    scenario_only = {"app_bundle", "pi_hub", "node_enrolment_token"}
+    # The scenario's hub (hub.py), the organization the node enrols in there and the
+    # bundle its prepare built are not the bench's: its node is never enrolled.
+    scenario_only = {"app_bundle", "pi_hub", "node_enrolment_token", "node_organization"}
 
     def own(variables: dict) -> dict:
         return {name: value for name, value in variables.items() if name not in scenario_only}
