@@ -91,3 +91,15 @@ def test_export_of_a_node_that_is_not_enrolled_exits_1(node_config):
         assert result.exit_code == 1
         assert result.stdout == ""
         assert "this node is not enrolled" in result.stderr
+
+
+def test_list_of_a_node_with_no_collections_gives_the_default_and_says_so(
+    node_of_jwks_server, settings, tmp_path
+):
+    settings.UNIBOS_SYNC_DB_PATH = tmp_path / "sync.sqlite3"
+    settings.UNIBOS_EXPORT_DEFAULT = "local"
+
+    result = export("list")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "default: local (UNIBOS_EXPORT_DEFAULT)\nno collections yet\n"
