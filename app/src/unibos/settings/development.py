@@ -5,6 +5,7 @@ from pathlib import Path
 from unibos import environment as env
 from unibos.settings import base
 from unibos.settings.base import *  # noqa: F403
+from unibos.sync import export
 
 UNIBOS_DEPLOYMENT_TYPE = "development"
 DEBUG = True
@@ -56,6 +57,10 @@ UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "s
 # Seconds between two sync rounds of `unibos sync --watch` while online; queued
 # operations start a round sooner.
 UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)
+# How far a collection's operations go when it was given no level (`unibos export set`):
+# hub (the hub and the LAN's peers), peers (the LAN only) or local (never off the node);
+# node_export_default (unibos.sync.export).
+UNIBOS_EXPORT_DEFAULT = env.choice("UNIBOS_EXPORT_DEFAULT", export.LEVELS, export.HUB)
 # The node's peers on the LAN (unibos.node.peers): the API port it announces, and the
 # interfaces it announces and browses on (none here: `unibos-dev run` discovers nothing).
 UNIBOS_NODE_API_PORT = env.integer("UNIBOS_NODE_API_PORT", 8001, minimum=1)

@@ -5,6 +5,7 @@ from pathlib import Path
 from unibos import environment as env
 from unibos.settings import base
 from unibos.settings.base import *  # noqa: F403
+from unibos.sync import export
 
 UNIBOS_DEPLOYMENT_TYPE = "node"
 
@@ -60,6 +61,10 @@ UNIBOS_SYNC_DB_PATH = env.path("UNIBOS_SYNC_DB_PATH", UNIBOS_NODE_STATE_DIR / "s
 # operations start a round sooner.
 UNIBOS_SYNC_INTERVAL = env.integer("UNIBOS_SYNC_INTERVAL", 10, minimum=1)
 
+# How far a collection's operations go when it was given no level (`unibos export set`):
+# hub (the hub and the LAN's peers), peers (the LAN only) or local (never off the node);
+# node_export_default (unibos.sync.export).
+UNIBOS_EXPORT_DEFAULT = env.choice("UNIBOS_EXPORT_DEFAULT", export.LEVELS, export.HUB)
 # The port this node's API listens on (gunicorn's bind, node_port): announced to peers.
 UNIBOS_NODE_API_PORT = env.integer("UNIBOS_NODE_API_PORT", 8001, minimum=1)
 # The network interfaces (names, e.g. eth0,wlan0) on which the sync agent announces this

@@ -5,6 +5,11 @@ of its organization that it passes on (unibos.sync.delivery), each operation car
 its origin's `node_id` and seq. Each origin's operations in a batch are in seq order
 with no gaps, so that the hub can take them whole; origins may interleave.
 
+An operation its collection's export level keeps from the hub comes as a placeholder
+(unibos.sync.export): its origin and seq alone, which move the origin's mark and store
+nothing. A peer's answer (unibos.node.peers.exchange) holds operations of the same shape,
+and a full one there may say its level, `peers`, which the hub never takes.
+
 A batch is refused whole: the first problem found is raised as a BatchRefused naming
 the field at fault, and nothing of the batch is applied. The schema here is the one the
 hub's OpenAPI document publishes for POST /api/sync/push (unibos.http.hub.sync), and
@@ -18,7 +23,7 @@ import uuid
 import zlib
 from typing import Any
 
-from unibos.sync import documents
+from unibos.sync import documents, export
 from unibos.sync.hlc import Timestamp
 from unibos.sync.merge import DELETED
 from unibos.validation import Violation, compile_schema
@@ -71,6 +76,51 @@ OPERATION = {
         "base": {"type": "object"},
     },
 }
+PLACEHOLDER = {
+    "type": "object",
+    "required": ["kind", "node_id", "seq"],
+    "additionalProperties": False,
+    "description": "an operation of a collection whose export level keeps it from here: "
+    "its origin and seq only, which move the origin's mark; nothing of it is stored",
+    "properties": {
+        "node_id": OPERATION["properties"]["node_id"],
+        "seq": OPERATION["properties"]["seq"],
+        "kind": {"const": export.PLACEHOLDER},
+    },
+}
+# A full operation to a peer says its export level when it is not `hub`, so that the
+# peer passing it on holds it to the origin's level (unibos.sync.export).
+PEER_OPERATION = {
+    **OPERATION,
+    "properties": {
+        **OPERATION["properties"],
+        "export": {
+            "enum": [export.HUB, export.PEERS],
+            "description": "the level its origin stamped it with; absent: hub",
+        },
+    },
+}
+
+
+def operation_or_placeholder(operation: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a batch's item: `operation`, or a placeholder.
+
+    Told apart by `kind`: `if` a put or delete (what nearly every item is, checked with
+    no exception raised inside fastjsonschema), the operation's schema; else a
+    placeholder's when it says it is one; else the operation's again, whose refusal
+    names the field at fault.
+    """
+    return {
+        "if": {"properties": {"kind": {"enum": list(KINDS)}}},
+        "then": operation,
+        "else": {
+            "if": {"properties": {"kind": {"const": export.PLACEHOLDER}}, "required": ["kind"]},
+            "then": PLACEHOLDER,
+            "else": operation,
+        },
+    }
+
+
 BATCH = {
     "type": "object",
     "required": sorted(BATCH_FIELDS),
@@ -78,7 +128,7 @@ BATCH = {
     "properties": {
         "node_id": {"type": "string", "format": "uuid", "description": "the pushing node's"},
         "organization": {"type": "integer", "description": "the pushing node's"},
-        "operations": {"type": "array", "items": OPERATION},
+        "operations": {"type": "array", "items": operation_or_placeholder(OPERATION)},
     },
 }
 _check_batch = compile_schema(BATCH)
@@ -155,7 +205,7 @@ def parse(
 
 
 def check_operations(operations: list[dict[str, Any]], sender: str | None = None) -> None:
-    """What a schema cannot say of operations OPERATION's schema has passed (a push's, or
+    """What a schema cannot say of operations the schema has passed (a push's, or
     a peer's answer, unibos.node.peers.exchange): origins' ids (`sender`'s is known
     good), clocks, Yjs updates, consecutive seqs; MalformedBatch names the first at fault.
     Whether an origin is a node of the organization is the hub's ledger's to say.
@@ -167,11 +217,13 @@ def check_operations(operations: list[dict[str, Any]], sender: str | None = None
         last = previous.get(origin)
         if last is None and origin != sender:
             _check_origin(origin, index)
-        _check_clock(operation, index)
-        for value in operation["fields"].values():
-            if isinstance(value, dict) and documents.KEY in value:
-                check_documents(operation["fields"], f"operations[{index}].fields")
-                break
+        # A placeholder has no clock or fields to check.
+        if operation["kind"] != export.PLACEHOLDER:
+            _check_clock(operation, index)
+            for value in operation["fields"].values():
+                if isinstance(value, dict) and documents.KEY in value:
+                    check_documents(operation["fields"], f"operations[{index}].fields")
+                    break
         if last is not None and operation["seq"] != last + 1:
             raise MalformedBatch(
                 f"operations[{index}].seq",

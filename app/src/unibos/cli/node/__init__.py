@@ -1,11 +1,12 @@
 """`unibos`: enrol this node with a hub, show its identity and hub, log a user in, sync,
-run the node's own worker and send it tasks, list its peers on the LAN."""
+run the node's own worker and send it tasks, list its peers on the LAN, choose how far
+each collection's operations go."""
 
 import click
 
 # The modules, not their commands: a command imported under its module's name would
 # hide the module (unibos.cli.node.status would be the command, not the module).
-from unibos.cli.node import call, conflicts, enrol, login, peers, status, sync, worker
+from unibos.cli.node import call, conflicts, enrol, export, login, peers, status, sync, worker
 
 
 @click.group()
@@ -22,3 +23,4 @@ cli.add_command(conflicts.conflicts)
 cli.add_command(worker.worker)
 cli.add_command(call.call)
 cli.add_command(peers.peers)
+cli.add_command(export.export_control)

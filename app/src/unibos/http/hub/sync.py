@@ -79,7 +79,11 @@ REFUSALS = {
     "organization that it passes on, exactly once",
     description="gzip JSON (Content-Encoding: gzip). Each origin's operations are applied "
     "in its seq order from its high-water mark, whichever node brings them; what is at or "
-    "below the mark is skipped. Refused whole, nothing applied: 400 bad shape, 403 another "
+    "below the mark is skipped. A placeholder (`kind: placeholder`, origin and seq alone: "
+    "an operation its collection's export level keeps from the hub) moves its origin's "
+    "mark and counts as applied; nothing of it is stored or fed to other nodes. Refused "
+    "whole, nothing applied: 400 bad shape (a full operation saying `export: peers` among "
+    "them), 403 another "
     "node's batch, another organization's or an origin that is no active node of this "
     "one, 409 out_of_order (an origin's operations skip ahead of its mark), 413 too large.",
     auth="bearer",

@@ -7,6 +7,10 @@ of the organization that the pushing node passes on (peer-to-peer sync): each or
 has one high-water mark however its operations arrive, and operations at or below it
 were applied before and are skipped (unibos.sync.delivery.fresh), so a replay, or a
 relay of what the origin or another node brought first, is harmless.
+
+A placeholder (unibos.sync.export: an operation whose collection its origin keeps from
+the hub) moves its origin's mark like any operation and leaves nothing else here: no
+operation row, no record, nothing in the change feed.
 """
 
 from collections.abc import Iterable
@@ -21,7 +25,7 @@ from django.utils import timezone
 from unibos.hub.sync import bulk
 from unibos.hub.sync.models import NodeSyncState, SyncConflict, SyncOperation, SyncRecord
 from unibos.identity.models import Node
-from unibos.sync import batch, delivery, merge
+from unibos.sync import batch, delivery, export, merge
 from unibos.sync.hlc import Clock, Timestamp
 
 # The node id in the HLC of the hub's own writes (a conflict resolved on the hub).
@@ -65,7 +69,7 @@ def apply(organization_id: int, node_id: str, operations: list[dict[str, Any]]) 
             fresh, marks = delivery.fresh(operations, vector)
         except delivery.Gap as gap:
             raise OutOfOrder(gap) from None
-        conflicts = _write(organization_id, fresh)
+        conflicts = _write(organization_id, [op for op in fresh if not export.is_placeholder(op)])
         now = timezone.now()
         for origin, state in states.items():
             # The pusher's time of push, and an origin's when its mark moved: the

@@ -51,8 +51,9 @@ ANSWER = {
         "vector": VECTOR,
         "operations": {
             "type": "array",
-            "items": batch.OPERATION,
-            "description": "what the caller's vector lacks, each origin's in seq order",
+            "items": batch.operation_or_placeholder(batch.PEER_OPERATION),
+            "description": "what the caller's vector lacks, each origin's in seq order; "
+            "an operation of a collection its origin keeps on that node is a placeholder",
         },
         "more": {"type": "boolean", "description": "the batch is full: ask again"},
     },

@@ -77,7 +77,8 @@ class Agent:
 
     def push_all(self, url: str | None = None, token: str | None = None) -> dict[str, int]:
         """Replay this node's whole backlog (every operation after the hub's high-water
-        mark as last heard), and the operations of other nodes that peers brought and
+        mark as last heard; those of a collection kept from the hub as placeholders,
+        unibos.sync.export), and the operations of other nodes that peers brought and
         the hub lacks as last heard, to the hub, in batches of `batch_size`, each in its
         own request. For the sync round and for benchmarks: `url` defaults to the `hub`
         callable's answer, `token` to a fresh node token. Returns the counts summed
@@ -87,7 +88,7 @@ class Agent:
         totals = {"applied": 0, "skipped": 0, "conflicts": 0, "batches": 0}
         # The node's own operations in batches of their own, then others': a relay the
         # hub refuses must not hold back the node's own writes.
-        while operations := self.store.operations(self.store.pushed, self.batch_size):
+        while operations := self.store.hub_queue(self.batch_size):
             self._push_batch(url, token, operations, totals)
         while operations := self.store.relay_queue(self.batch_size):
             try:

@@ -9,6 +9,14 @@ the hub's mark for their origin (`origins.at_hub`, as last heard) passes them, s
 a node that never reached the hub still gets its writes there through another; an
 origin the hub refuses (revoked since) is queued no more (`origins.refused_by_hub`).
 
+Export control (unibos.sync.export): each collection has a level (`exports`, else the
+node's default, UNIBOS_EXPORT_DEFAULT), which each operation is stamped with when it is
+written; setting a collection narrower restamps its operations, so that none not yet
+sent leaves in full from then on. Others' operations keep their origin's stamp. Every
+way operations leave this store passes them through `export.bound_for`: to the hub
+(`hub_queue`, `relay_queue`) and to a peer (`lacking`); what may not go goes as a
+placeholder, which a receiving store keeps as one, with nothing of the collection.
+
 Its own file (UNIBOS_SYNC_DB_PATH), reached with the sqlite3 module so that every
 transaction is one we open ourselves with BEGIN IMMEDIATE: a local write, its
 operation-log entry and the clock it used commit together or not at all, and pulled
@@ -27,7 +35,7 @@ from typing import Any
 from django.conf import settings
 
 from unibos.node.state import Identity
-from unibos.sync import delivery, documents, merge
+from unibos.sync import delivery, documents, export, merge
 from unibos.sync.hlc import Clock, Timestamp, wall_ms
 
 SCHEMA = """
@@ -37,15 +45,17 @@ CREATE TABLE IF NOT EXISTS records (
     PRIMARY KEY (collection, record_id));
 CREATE TABLE IF NOT EXISTS oplog (
     seq INTEGER PRIMARY KEY, hlc TEXT NOT NULL, collection TEXT NOT NULL,
-    record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL);
+    record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
+    export TEXT NOT NULL DEFAULT 'hub');
 CREATE TABLE IF NOT EXISTS received (
     origin TEXT NOT NULL, seq INTEGER NOT NULL, hlc TEXT NOT NULL, collection TEXT NOT NULL,
     record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL,
-    PRIMARY KEY (origin, seq));
+    export TEXT NOT NULL DEFAULT 'hub', PRIMARY KEY (origin, seq));
 -- The hub's own writes (a conflict resolved there): no origin, but part of the records.
 CREATE TABLE IF NOT EXISTS hub_writes (
     hlc TEXT PRIMARY KEY, collection TEXT NOT NULL, record_id TEXT NOT NULL,
     kind TEXT NOT NULL, fields TEXT NOT NULL, base TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS exports (collection TEXT PRIMARY KEY, level TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS origins (
     origin TEXT PRIMARY KEY, held INTEGER NOT NULL, at_hub INTEGER NOT NULL,
     refused_by_hub INTEGER NOT NULL DEFAULT 0);
@@ -63,6 +73,13 @@ CREATE INDEX IF NOT EXISTS received_record ON received (collection, record_id);
 CREATE INDEX IF NOT EXISTS hub_writes_record ON hub_writes (collection, record_id);
 CREATE INDEX IF NOT EXISTS conflicts_record ON conflicts (collection, record_id);
 """
+# Columns added since a store could first be created: a store from before gets them,
+# and what it holds was written when every operation went everywhere.
+ADDED_COLUMNS = (
+    ("oplog", "export", "TEXT NOT NULL DEFAULT 'hub'"),
+    ("received", "export", "TEXT NOT NULL DEFAULT 'hub'"),
+)
+OPERATION_COLUMNS = "seq, hlc, collection, record_id, kind, fields, base, export"
 
 
 def _now() -> str:
@@ -70,23 +87,51 @@ def _now() -> str:
 
 
 class SyncStore:
-    """One node's store; `wall` is the clock's time source (tests set it back)."""
+    """One node's store; `wall` is the clock's time source (tests set it back);
+    `export_default` the level of a collection given none (unibos.sync.export)."""
 
-    def __init__(self, path: Path, node_id: str, wall: Callable[[], int] = wall_ms) -> None:
+    def __init__(
+        self,
+        path: Path,
+        node_id: str,
+        wall: Callable[[], int] = wall_ms,
+        export_default: str = export.HUB,
+    ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.node_id = node_id
         self.wall = wall
+        self.export_default = export_default
         # isolation_level=None: no implicit transactions, only the ones opened here.
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        with self.transaction():
+            for table, column, definition in ADDED_COLUMNS:
+                present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                if column not in present:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            # Whether this store has kept others' operations since its first pull of the
+            # feed: then an origin's seqs the feed skips are placeholders (apply_remote).
+            # A store from before applied the feed without marks, and skips are its past.
+            if not self.meta("feed_from_start"):
+                self._set("feed_from_start", int(self.checkpoint == 0))
 
     @classmethod
     def of_node(cls, identity: Identity) -> "SyncStore":
-        """This node's store, at UNIBOS_SYNC_DB_PATH."""
-        return cls(Path(settings.UNIBOS_SYNC_DB_PATH), identity.node_id)
+        """This node's store, at UNIBOS_SYNC_DB_PATH, its default export level
+        UNIBOS_EXPORT_DEFAULT."""
+        return cls(
+            Path(settings.UNIBOS_SYNC_DB_PATH),
+            identity.node_id,
+            # A node's settings and the development ones have it; a hub's, under which
+            # the tests serve node APIs, do not: the store's own default then.
+            export_default=getattr(settings, "UNIBOS_EXPORT_DEFAULT", export.HUB),
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -161,6 +206,7 @@ class SyncStore:
         clock = self.clock()
         cells = self._record(collection, record_id)
         written = [merge.DELETED, *fields]
+        level = self.export_level(collection)
         operation = {
             "node_id": self.node_id,
             "seq": int(self.meta("seq", "0")) + 1,
@@ -176,9 +222,10 @@ class SyncStore:
                 if name in cells and not documents.is_document(cells[name].value)
             },
         }
+        if level != export.HUB:
+            operation["export"] = level
         self.db.execute(
-            "INSERT INTO oplog (seq, hlc, collection, record_id, kind, fields, base) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO oplog ({OPERATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 operation["seq"],
                 operation["hlc"],
@@ -187,6 +234,7 @@ class SyncStore:
                 kind,
                 json.dumps(fields),
                 json.dumps(operation["base"]),
+                level,
             ),
         )
         self._merge(operation, {})
@@ -221,13 +269,66 @@ class SyncStore:
         return merge.decode(json.loads(row[0])) if row else {}
 
     def operations(self, after: int = 0, limit: int = -1) -> list[dict[str, Any]]:
-        """The operation log after seq `after`, oldest first."""
+        """The operation log after seq `after`, oldest first, each with its level as
+        stamped (`export`, absent for `hub`): what this node wrote, not what may leave."""
         rows = self.db.execute(
-            "SELECT seq, hlc, collection, record_id, kind, fields, base FROM oplog "
-            "WHERE seq > ? ORDER BY seq LIMIT ?",
+            f"SELECT {OPERATION_COLUMNS} FROM oplog WHERE seq > ? ORDER BY seq LIMIT ?",
             (after, limit),
         )
         return [_operation((self.node_id, *row)) for row in rows]
+
+    def hub_queue(self, limit: int = -1) -> list[dict[str, Any]]:
+        """This node's operations after the hub's mark as last heard, as they go to the
+        hub: those of a collection kept from it as placeholders."""
+        return export.bound_for(self.operations(self.pushed, limit), export.HUB)
+
+    # Export control.
+
+    def export_level(self, collection: str) -> str:
+        """The level of `collection`: as set, else the node's default."""
+        row = self.db.execute(
+            "SELECT level FROM exports WHERE collection = ?", (collection,)
+        ).fetchone()
+        return row[0] if row else self.export_default
+
+    def set_export(self, collection: str, level: str) -> None:
+        """Give `collection` a level. A narrower one also restamps this node's operations
+        of it, so that none not yet sent leaves in full, even once the collection is set
+        wider again: they were queued under the narrower promise."""
+        problem = export.level_problem(level)
+        if problem is not None:
+            raise ValueError(problem)
+        narrower = export.LEVELS[export.LEVELS.index(level) :]
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO exports (collection, level) VALUES (?, ?) "
+                "ON CONFLICT (collection) DO UPDATE SET level = excluded.level",
+                (collection, level),
+            )
+            self.db.execute(
+                "UPDATE oplog SET export = ? WHERE collection = ? AND export NOT IN "
+                f"({', '.join('?' * len(narrower))})",
+                (level, collection, *narrower),
+            )
+
+    def exports(self) -> list[dict[str, Any]]:
+        """Every collection this node holds or has a level for, by name: its level and
+        whether it was set (else it is the default's)."""
+        chosen = dict(self.db.execute("SELECT collection, level FROM exports"))
+        held = {
+            row[0]
+            for row in self.db.execute(
+                "SELECT collection FROM records UNION SELECT collection FROM oplog"
+            )
+        }
+        return [
+            {
+                "collection": collection,
+                "level": chosen.get(collection, self.export_default),
+                "set": collection in chosen,
+            }
+            for collection in sorted(held | set(chosen))
+        ]
 
     # Sync state.
 
@@ -255,12 +356,15 @@ class SyncStore:
         An operation this store already holds (a peer brought it first) is not applied
         again. The feed is not held to this store's marks beyond that: it serves each
         origin's operations in order, and a store from before it kept others'
-        operations has applied the earlier ones without a mark.
+        operations has applied the earlier ones without a mark. The seqs the feed skips
+        are placeholders, of which the hub keeps nothing: kept here as placeholders, so
+        that a peer this store passes the origin's operations on to finds no gap.
         """
         with self.transaction():
             clock = self.clock()
             fresh = []
             origins = self._origins()
+            from_start = self.meta("feed_from_start") == "1"
             for operation in operations:
                 origin, seq = operation["node_id"], operation["seq"]
                 # The hub's own writes (a resolved conflict) have no origin or seq.
@@ -270,6 +374,9 @@ class SyncStore:
                     origins[origin] = (max(held, seq), max(at_hub, seq))
                     if seq <= held:
                         continue
+                    if held or from_start:
+                        for skipped in range(held + 1, seq):
+                            self._keep(export.placeholder({"node_id": origin, "seq": skipped}))
                 clock.observe(Timestamp.parse(operation["hlc"]))
                 fresh.append(operation)
             conflicts = self._apply(fresh)
@@ -302,7 +409,9 @@ class SyncStore:
             released = intake.receive(others)
             clock = self.clock()
             for operation in released:
-                clock.observe(Timestamp.parse(operation["hlc"]))
+                # A placeholder moves the mark and is kept as one: nothing to apply.
+                if not export.is_placeholder(operation):
+                    clock.observe(Timestamp.parse(operation["hlc"]))
             self._apply(released)
             for origin, held in intake.vector.items():
                 origins[origin] = (held, origins.get(origin, (0, 0))[1])
@@ -312,31 +421,33 @@ class SyncStore:
 
     def lacking(self, vector: delivery.Vector, limit: int = -1) -> list[dict[str, Any]]:
         """What a peer at `vector` lacks of what this store holds, its own operations
-        and others', each origin's in seq order: what to send it. At most `limit` (-1:
-        all), the first of them, so that each origin's are still the next it lacks."""
+        and others', each origin's in seq order: what to send it, those of a collection
+        kept from peers as placeholders. At most `limit` (-1: all), the first of them, so
+        that each origin's are still the next it lacks."""
         own = self.operations(vector.get(self.node_id, 0), limit)
         others = -1 if limit < 0 else limit - len(own)
         # delivery.lacking's rule, in the query: only the rows the peer lacks leave
         # SQLite and are decoded, not every operation the store holds.
         rows = self.db.execute(
             "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
-            "r.base FROM origins o JOIN received r ON r.origin = o.origin "
+            "r.base, r.export FROM origins o JOIN received r ON r.origin = o.origin "
             "AND r.seq > coalesce(json_extract(?, '$.\"' || o.origin || '\"'), 0) "
             "ORDER BY r.origin, r.seq LIMIT ?",
             (json.dumps(dict(vector)), others),
         )
-        return own + [_operation(row) for row in rows]
+        return export.bound_for(own + [_operation(row) for row in rows], export.PEERS)
 
     def relay_queue(self, limit: int = -1) -> list[dict[str, Any]]:
         """Other origins' operations not yet known to be on the hub, each origin's in
-        seq order from the hub's mark as last heard: what this node pushes for them."""
+        seq order from the hub's mark as last heard: what this node pushes for them, those
+        their origin kept from the hub as placeholders."""
         rows = self.db.execute(
             "SELECT r.origin, r.seq, r.hlc, r.collection, r.record_id, r.kind, r.fields, "
-            "r.base FROM received r JOIN origins o ON o.origin = r.origin "
+            "r.base, r.export FROM received r JOIN origins o ON o.origin = r.origin "
             "WHERE r.seq > o.at_hub AND NOT o.refused_by_hub ORDER BY r.origin, r.seq LIMIT ?",
             (limit,),
         )
-        return [_operation(row) for row in rows]
+        return export.bound_for([_operation(row) for row in rows], export.HUB)
 
     def mark_relayed(self, high_waters: dict[str, int]) -> None:
         """The hub's marks of other origins, from a push's answer."""
@@ -370,9 +481,17 @@ class SyncStore:
         for operation in operations:
             self._keep(operation)
         folded: dict[tuple[str, str], frozenset[str]] = {}
-        return sum(self._merge(operation, folded) for operation in operations)
+        # A placeholder (a collection its origin keeps back) has nothing to merge.
+        return sum(
+            self._merge(operation, folded)
+            for operation in operations
+            if not export.is_placeholder(operation)
+        )
 
     def _keep(self, operation: dict[str, Any]) -> None:
+        """Keep an operation: the hub's own writes as part of the records, another
+        origin's to pass on, a placeholder as no more than its origin and seq (and
+        `local`: nothing of it goes anywhere)."""
         if operation["node_id"] is None:
             self.db.execute(
                 "INSERT OR IGNORE INTO hub_writes (hlc, collection, record_id, kind, fields, "
@@ -387,11 +506,11 @@ class SyncStore:
                 ),
             )
             return
-        self.db.execute(
-            "INSERT INTO received "
-            "(origin, seq, hlc, collection, record_id, kind, fields, base) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
+        if export.is_placeholder(operation):
+            origin, seq = delivery.key(operation)
+            row = (origin, seq, "", "", "", export.PLACEHOLDER, "{}", "{}", export.LOCAL)
+        else:
+            row = (
                 operation["node_id"],
                 operation["seq"],
                 operation["hlc"],
@@ -400,8 +519,10 @@ class SyncStore:
                 operation["kind"],
                 json.dumps(operation["fields"]),
                 json.dumps(operation["base"]),
-            ),
-        )
+                export.level(operation),
+            )
+        marks = ", ".join("?" * len(row))
+        self.db.execute(f"INSERT INTO received (origin, {OPERATION_COLUMNS}) VALUES ({marks})", row)
 
     def _merge(
         self, operation: dict[str, Any], folded: dict[tuple[str, str], frozenset[str]]
@@ -431,15 +552,14 @@ class SyncStore:
     def _history(self, collection: str, record_id: str) -> list[dict[str, Any]]:
         """Every operation of the record this store holds: its own, others', the hub's."""
         own = self.db.execute(
-            "SELECT ?, seq, hlc, collection, record_id, kind, fields, base FROM oplog "
-            "WHERE collection = ? AND record_id = ?",
+            f"SELECT ?, {OPERATION_COLUMNS} FROM oplog WHERE collection = ? AND record_id = ?",
             (self.node_id, collection, record_id),
         )
         others = self.db.execute(
-            "SELECT origin, seq, hlc, collection, record_id, kind, fields, base FROM received "
+            f"SELECT origin, {OPERATION_COLUMNS} FROM received "
             "WHERE collection = ? AND record_id = ? UNION ALL "
-            "SELECT NULL, NULL, hlc, collection, record_id, kind, fields, base FROM hub_writes "
-            "WHERE collection = ? AND record_id = ?",
+            "SELECT NULL, NULL, hlc, collection, record_id, kind, fields, base, 'hub' "
+            "FROM hub_writes WHERE collection = ? AND record_id = ?",
             (collection, record_id, collection, record_id),
         )
         return [_operation(row) for row in [*own, *others]]
@@ -598,9 +718,12 @@ class SyncStore:
 
 
 def _operation(row: tuple) -> dict[str, Any]:
-    """An operation's row (its origin first, then the oplog's columns) as the wire has it."""
-    origin, seq, hlc, collection, record_id, kind, fields, base = row
-    return {
+    """An operation's row (its origin first, then the oplog's columns) as the wire has it,
+    its level in `export` unless `hub`."""
+    origin, seq, hlc, collection, record_id, kind, fields, base, level = row
+    if kind == export.PLACEHOLDER:
+        return export.placeholder({"node_id": origin, "seq": seq})
+    operation = {
         "node_id": origin,
         "seq": seq,
         "hlc": hlc,
@@ -610,6 +733,9 @@ def _operation(row: tuple) -> dict[str, Any]:
         "fields": json.loads(fields),
         "base": json.loads(base),
     }
+    if level != export.HUB:
+        operation["export"] = level
+    return operation
 
 
 def _key(conflict: merge.Conflict) -> str:
