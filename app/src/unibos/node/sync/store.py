@@ -496,31 +496,14 @@ class SyncStore:
             self.db.execute(
                 "INSERT OR IGNORE INTO hub_writes (hlc, collection, record_id, kind, fields, "
                 "base) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    operation["hlc"],
-                    operation["collection"],
-                    operation["record_id"],
-                    operation["kind"],
-                    json.dumps(operation["fields"]),
-                    json.dumps(operation["base"]),
-                ),
+                _content(operation),
             )
             return
         if export.is_placeholder(operation):
             origin, seq = delivery.key(operation)
             row = (origin, seq, "", "", "", export.PLACEHOLDER, "{}", "{}", export.LOCAL)
         else:
-            row = (
-                operation["node_id"],
-                operation["seq"],
-                operation["hlc"],
-                operation["collection"],
-                operation["record_id"],
-                operation["kind"],
-                json.dumps(operation["fields"]),
-                json.dumps(operation["base"]),
-                export.level(operation),
-            )
+            row = (*delivery.key(operation), *_content(operation), export.level(operation))
         marks = ", ".join("?" * len(row))
         self.db.execute(f"INSERT INTO received (origin, {OPERATION_COLUMNS}) VALUES ({marks})", row)
 
@@ -715,6 +698,18 @@ class SyncStore:
             (conflict_id,),
         ).fetchone()
         return _conflict(row) if row else None
+
+
+def _content(operation: dict[str, Any]) -> tuple:
+    """An operation's columns from its HLC on, as the store's tables hold them."""
+    return (
+        operation["hlc"],
+        operation["collection"],
+        operation["record_id"],
+        operation["kind"],
+        json.dumps(operation["fields"]),
+        json.dumps(operation["base"]),
+    )
 
 
 def _operation(row: tuple) -> dict[str, Any]:
